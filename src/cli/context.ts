@@ -1,0 +1,44 @@
+import { CaptureSession } from '../core/session';
+import { CaptureError } from '../core/capture/open-capture';
+import { NodeFileSource } from './node-file-source';
+import { UsageError, type ParsedArgs } from './args';
+
+/** Exit statuses of the DESIGN.md §4 contract. */
+export const EXIT_OK = 0;
+export const EXIT_UNREADABLE = 1;
+export const EXIT_USAGE = 2;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export async function openSession(path: string | undefined): Promise<CaptureSession> {
+  if (!path) throw new UsageError('a capture file is required');
+  let src: NodeFileSource;
+  try {
+    src = await NodeFileSource.open(path);
+  } catch (e) {
+    throw new CliError(`cannot open ${path}: ${(e as Error).message}`, EXIT_UNREADABLE);
+  }
+  try {
+    return await CaptureSession.open(src);
+  } catch (e) {
+    if (e instanceof CaptureError) throw new CliError(e.message, EXIT_UNREADABLE);
+    throw e;
+  }
+}
+
+/** Capture problems go to stderr as warnings; the frames that could be read are still printed. */
+export function reportWarnings(session: CaptureSession): void {
+  for (const w of session.capture.warnings) process.stderr.write(`fathom: warning: ${w.message}\n`);
+}
+
+/** Display filters arrive with the display-filter issue; until then -Y is refused clearly. */
+export function requireNoFilter(args: ParsedArgs): void {
+  if (args.options.has('-Y')) throw new CliError('display filters (-Y) are not supported yet', EXIT_USAGE);
+}

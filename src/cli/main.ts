@@ -1,0 +1,50 @@
+import { Output } from './output';
+import { UsageError } from './args';
+import { CliError, EXIT_UNREADABLE, EXIT_USAGE } from './context';
+import { info } from './commands/info';
+import { list } from './commands/list';
+import { fields } from './commands/fields';
+import { tree } from './commands/tree';
+
+type Command = (argv: string[], out: Output) => Promise<number>;
+
+const commands: Record<string, Command> = { info, list, fields, tree };
+
+const USAGE = `usage: fathom <command> …
+  info FILE                         capture facts as JSON
+  list FILE [-Y FILTER] [--json]    one line per frame
+  fields FILE -e FIELD … [-Y F]     field values, like tshark -T fields
+  tree FILE FRAME [--json]          the detail tree of one frame`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '--help' || name === 'help') {
+    (name ? process.stdout : process.stderr).write(USAGE + '\n');
+    return name ? 0 : EXIT_USAGE;
+  }
+  const cmd = commands[name];
+  const out = new Output();
+  try {
+    if (!cmd) throw new UsageError(`unknown command "${name}"\n${USAGE}`);
+    const status = await cmd(rest, out);
+    await out.end();
+    return status;
+  } catch (e) {
+    await out.end();
+    if (e instanceof UsageError) {
+      process.stderr.write(`fathom: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`fathom: ${e.message}\n`);
+      return e.status;
+    }
+    process.stderr.write(`fathom: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_UNREADABLE;
+  }
+}
+
+main(process.argv.slice(2)).then((status) => {
+  process.exitCode = status;
+});
+void EXIT_USAGE;

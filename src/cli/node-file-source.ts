@@ -1,0 +1,34 @@
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { ByteSource } from '../core/capture/byte-source';
+
+/** A capture file read through a Node file handle, window by window. */
+export class NodeFileSource implements ByteSource {
+  private constructor(
+    private readonly fh: FileHandle,
+    readonly name: string,
+    readonly size: number,
+  ) {}
+
+  static async open(path: string): Promise<NodeFileSource> {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new Error(`${path} is a directory`);
+    return new NodeFileSource(await open(path, 'r'), basename(path), st.size);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const n = Math.max(0, Math.min(length, this.size - offset));
+    const buf = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      const { bytesRead } = await this.fh.read(buf, got, n - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got === n ? buf : buf.subarray(0, got);
+  }
+
+  close(): Promise<void> {
+    return this.fh.close();
+  }
+}

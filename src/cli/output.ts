@@ -1,0 +1,37 @@
+/** Buffered stdout: printing a million lines one write at a time would dominate the run. */
+export class Output {
+  private buf: string[] = [];
+  private size = 0;
+  private closed = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream = process.stdout) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      // A reader that went away (| head) is not an error of ours.
+      if (e.code === 'EPIPE') {
+        this.closed = true;
+        process.exit(0);
+      }
+      throw e;
+    });
+  }
+
+  line(s: string): void {
+    if (this.closed) return;
+    this.buf.push(s);
+    this.size += s.length + 1;
+    if (this.size >= 1 << 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.buf.length === 0) return;
+    this.stream.write(this.buf.join('\n') + '\n');
+    this.buf = [];
+    this.size = 0;
+  }
+
+  /** Flushes and waits for the stream to drain. */
+  async end(): Promise<void> {
+    this.flush();
+    if (this.stream.writableNeedDrain) await new Promise((r) => this.stream.once('drain', r));
+  }
+}

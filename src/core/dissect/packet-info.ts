@@ -1,0 +1,183 @@
+import type { ByteView } from './byte-view';
+import { formatEther, formatIPv4, formatIPv6 } from './format';
+
+/** Address kinds a layer can set as the packet's source or destination (Wireshark's AT_* types). */
+export const enum AddrKind {
+  None = 0,
+  Ether = 1,
+  IPv4 = 2,
+  IPv6 = 3,
+  Text = 4,
+}
+
+/** An address held as a position in the packet bytes, formatted only when a column is shown. */
+export class AddressRef {
+  kind = AddrKind.None;
+  data: Uint8Array = EMPTY;
+  at = 0;
+  text = '';
+
+  set(kind: AddrKind, view: ByteView, offset: number): void {
+    this.kind = kind;
+    this.data = view.data;
+    this.at = view.start + offset;
+  }
+
+  setText(text: string): void {
+    this.kind = AddrKind.Text;
+    this.text = text;
+  }
+
+  clear(): void {
+    this.kind = AddrKind.None;
+  }
+
+  toString(): string {
+    const d = this.data;
+    const i = this.at;
+    switch (this.kind) {
+      case AddrKind.Ether:
+        return formatEther(d.subarray(i, i + 6));
+      case AddrKind.IPv4:
+        return formatIPv4(((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]) >>> 0);
+      case AddrKind.IPv6:
+        return formatIPv6(d.subarray(i, i + 16));
+      case AddrKind.Text:
+        return this.text;
+      default:
+        return '';
+    }
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Port types, for conversations and the transport layer's handoff. */
+export const enum PortType {
+  None = 0,
+  TCP = 1,
+  UDP = 2,
+  SCTP = 3,
+}
+
+/**
+ * Per-frame dissection state shared by the layers (Wireshark's packet_info): columns, addresses, ports,
+ * the protocol stack. One object is reused for every frame.
+ */
+export class PacketInfo {
+  frame = 0;
+  /** Captured and on-the-wire length of the frame. */
+  capLen = 0;
+  len = 0;
+  tsSecs = 0;
+  tsNsecs = 0;
+  linkType = 0;
+  iface = 0;
+  /** Protocol and Info columns. */
+  protocol = '';
+  info = '';
+  /** Text before this point in Info is kept when a later layer sets Info (Wireshark's column fence). */
+  private fence = 0;
+  /** Data-link and network addresses; Source/Destination columns show the network ones when present. */
+  readonly dlSrc = new AddressRef();
+  readonly dlDst = new AddressRef();
+  readonly netSrc = new AddressRef();
+  readonly netDst = new AddressRef();
+  portType = PortType.None;
+  srcPort = 0;
+  dstPort = 0;
+  /** The chain of protocols, as `frame.protocols` shows it: eth:ethertype:ip:tcp. */
+  readonly layers: string[] = [];
+  /** Highest expert severity in the frame (0 if none). */
+  expertSeverity = 0;
+  malformed = false;
+  /** IP protocol number of the innermost IP header, and whether it was a fragment not reassembled. */
+  ipProto = -1;
+  fragmented = false;
+  /**
+   * Set while dissecting the packet quoted inside an ICMP error: its layers add tree items but must not
+   * change the columns or the frame's addresses (Wireshark makes the columns unwritable then).
+   */
+  inErrorPacket = false;
+  /** The key that selected the current dissector from a table (port, ethertype …). */
+  matchKey = 0;
+  /** How many times each protocol has been seen in this frame so far (for `ip.src#2` style layers). */
+  readonly depthOf = new Map<string, number>();
+
+  reset(frame: number, capLen: number, len: number, tsSecs: number, tsNsecs: number, linkType: number, iface: number): void {
+    this.frame = frame;
+    this.capLen = capLen;
+    this.len = len;
+    this.tsSecs = tsSecs;
+    this.tsNsecs = tsNsecs;
+    this.linkType = linkType;
+    this.iface = iface;
+    this.protocol = '';
+    this.info = '';
+    this.fence = 0;
+    this.dlSrc.clear();
+    this.dlDst.clear();
+    this.netSrc.clear();
+    this.netDst.clear();
+    this.portType = PortType.None;
+    this.srcPort = 0;
+    this.dstPort = 0;
+    this.layers.length = 0;
+    this.expertSeverity = 0;
+    this.malformed = false;
+    this.ipProto = -1;
+    this.fragmented = false;
+    this.matchKey = 0;
+    this.inErrorPacket = false;
+    this.depthOf.clear();
+  }
+
+  setProtocol(name: string): void {
+    if (this.inErrorPacket) return;
+    this.protocol = name;
+  }
+
+  /** Replaces the Info text after the fence. */
+  setInfo(text: string): void {
+    if (this.inErrorPacket) return;
+    this.info = this.fence > 0 ? this.info.slice(0, this.fence) + text : text;
+  }
+
+  appendInfo(text: string): void {
+    if (this.inErrorPacket) return;
+    this.info += text;
+  }
+
+  /** Appends with a separator unless Info (after the fence) is empty — Wireshark's col_append_sep_str. */
+  appendInfoSep(sep: string, text: string): void {
+    if (this.inErrorPacket) return;
+    this.info += this.info.length > this.fence ? sep + text : text;
+  }
+
+  prependInfo(text: string): void {
+    if (this.inErrorPacket) return;
+    this.info = this.info.slice(0, this.fence) + text + this.info.slice(this.fence);
+  }
+
+  /** Keeps what Info holds now; later layers append after it (used by tunnels and ICMP errors). */
+  setInfoFence(): void {
+    this.fence = this.info.length;
+  }
+
+  clearInfoFence(): void {
+    this.fence = 0;
+  }
+
+  noteExpert(severity: number): void {
+    if (severity > this.expertSeverity) this.expertSeverity = severity;
+  }
+
+  /** Source column: the network address if a network layer set one, else the link-layer one. */
+  sourceColumn(): string {
+    return this.netSrc.kind !== AddrKind.None ? this.netSrc.toString() : this.dlSrc.toString();
+  }
+
+  destinationColumn(): string {
+    return this.netDst.kind !== AddrKind.None ? this.netDst.toString() : this.dlDst.toString();
+  }
+}

@@ -1,0 +1,134 @@
+import type { FieldInfo } from './field-registry';
+import type { ByteView } from './byte-view';
+
+/**
+ * A field's value. Integers up to 48 bits and IPv4 addresses are numbers; 64-bit integers are bigints;
+ * ether, IPv6 and byte fields are views into the packet; times are `Timestamp`s; protocols and FT_NONE
+ * items carry null (their bytes are found from offset and length).
+ */
+export type FieldValue = number | bigint | boolean | string | Uint8Array | Timestamp | null;
+
+export interface Timestamp {
+  readonly secs: number;
+  readonly nsecs: number;
+}
+
+export const ITEM_GENERATED = 1;
+export const ITEM_HIDDEN = 2;
+
+/**
+ * The protocol tree of one frame, stored flat: item i has a field, a data source, an offset and length
+ * within it, a parent item (-1 for top level), a value and optionally a label. Dissectors open a protocol or
+ * subtree with `open` and close it with `close`; items added in between are its children.
+ *
+ * In "fields" mode (filters, columns, `fathom fields`) only the wanted fields are recorded and no labels are
+ * made, so a frame costs no allocation beyond its values. In "full" mode every item is recorded (detail pane).
+ */
+export class ProtoTree {
+  /** True when a detail tree is being built: dissectors make labels only then. */
+  full = true;
+  count = 0;
+  fieldIdx = new Int32Array(256);
+  offset = new Int32Array(256);
+  length = new Int32Array(256);
+  parent = new Int32Array(256);
+  source = new Uint8Array(256);
+  flags = new Uint8Array(256);
+  values: FieldValue[] = [];
+  labels: (string | undefined)[] = [];
+  private wanted: Uint8Array | null = null;
+  /** For each open level, the nearest recorded ancestor (or -1). */
+  private stack = new Int32Array(4096);
+  private depth = 0;
+
+  /** Starts a new frame. `wanted` (by field index) limits recording to those fields; null records all. */
+  reset(full: boolean, wanted: Uint8Array | null = null): void {
+    this.full = full;
+    this.wanted = full ? null : wanted;
+    this.count = 0;
+    this.depth = 0;
+    this.values.length = 0;
+    this.labels.length = 0;
+  }
+
+  /** Whether a field would be recorded (lets dissectors skip computing costly values). */
+  wants(f: FieldInfo): boolean {
+    return this.wanted === null || this.wanted[f.index] === 1;
+  }
+
+  /** Adds an item under the innermost open item; returns its index, or -1 if it is not recorded. */
+  add(f: FieldInfo, view: ByteView, offset: number, length: number, value: FieldValue, label?: string, flags = 0): number {
+    if (this.wanted !== null && this.wanted[f.index] !== 1) return -1;
+    const i = this.count;
+    if (i === this.fieldIdx.length) this.grow();
+    this.count = i + 1;
+    this.fieldIdx[i] = f.index;
+    this.source[i] = view.source;
+    this.offset[i] = view.sourceOffset + offset;
+    this.length[i] = length < 0 ? Math.max(0, view.length - offset) : length;
+    this.parent[i] = this.depth > 0 ? this.stack[this.depth - 1] : -1;
+    this.flags[i] = flags;
+    this.values[i] = value;
+    this.labels[i] = this.full ? label : undefined;
+    return i;
+  }
+
+  /** Adds a generated item (shown in brackets, not from packet bytes). */
+  addGenerated(f: FieldInfo, view: ByteView, offset: number, length: number, value: FieldValue, label?: string): number {
+    return this.add(f, view, offset, length, value, label, ITEM_GENERATED);
+  }
+
+  /** Adds an item and makes it the parent of what follows until `close`. */
+  open(f: FieldInfo, view: ByteView, offset: number, length: number, value: FieldValue, label?: string, flags = 0): number {
+    const i = this.add(f, view, offset, length, value, label, flags);
+    if (this.depth === this.stack.length) throw new RangeError('protocol tree nested too deeply');
+    this.stack[this.depth] = i >= 0 ? i : this.depth > 0 ? this.stack[this.depth - 1] : -1;
+    this.depth++;
+    return i;
+  }
+
+  /** Makes an earlier item the parent of what follows again, until `close` (e.g. a trailer after the payload). */
+  reopen(i: number): void {
+    if (this.depth === this.stack.length) throw new RangeError('protocol tree nested too deeply');
+    this.stack[this.depth] = i >= 0 ? i : this.depth > 0 ? this.stack[this.depth - 1] : -1;
+    this.depth++;
+  }
+
+  close(): void {
+    if (this.depth > 0) this.depth--;
+  }
+
+  /** Closes every open item (after an exception unwound a dissector). */
+  closeAll(): void {
+    this.depth = 0;
+  }
+
+  setLength(i: number, length: number): void {
+    if (i >= 0) this.length[i] = length;
+  }
+
+  setLabel(i: number, label: string): void {
+    if (i >= 0 && this.full) this.labels[i] = label;
+  }
+
+  /** The first recorded occurrence of a field, or -1. */
+  find(f: FieldInfo, from = 0): number {
+    const idx = f.index;
+    for (let i = from; i < this.count; i++) if (this.fieldIdx[i] === idx) return i;
+    return -1;
+  }
+
+  private grow(): void {
+    const n = this.fieldIdx.length * 2;
+    const g = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
+    this.fieldIdx = g(this.fieldIdx, new Int32Array(n));
+    this.offset = g(this.offset, new Int32Array(n));
+    this.length = g(this.length, new Int32Array(n));
+    this.parent = g(this.parent, new Int32Array(n));
+    this.source = g(this.source, new Uint8Array(n));
+    this.flags = g(this.flags, new Uint8Array(n));
+  }
+}

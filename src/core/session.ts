@@ -1,0 +1,239 @@
+import type { ByteSource } from './capture/byte-source';
+import { openCapture, type Capture, type OpenOptions } from './capture/open-capture';
+import { linkTypeName } from './capture/link-types';
+import type { CaptureWarning } from './capture/capture-types';
+import { fieldById, fieldByIndex, fieldCount, type FieldInfo } from './dissect/field-registry';
+import { PacketInfo } from './dissect/packet-info';
+import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type FieldValue } from './dissect/proto-tree';
+import { defaultLabel, formatFieldValue, formatRelativeTime, timeDiff } from './dissect/format';
+import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
+import { forEachFrameBytes, frameBytes } from './frame-source';
+
+export interface CaptureInfo {
+  name: string;
+  format: string;
+  compressed: boolean;
+  linkTypes: { linkType: number; name: string }[];
+  packets: number;
+  /** Bytes of the file (compressed size for gzip). */
+  fileBytes: number;
+  /** Sum of captured bytes of all frames. */
+  dataBytes: number;
+  firstTime: number | null;
+  lastTime: number | null;
+  warnings: CaptureWarning[];
+}
+
+export interface ListRow {
+  number: number;
+  time: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+}
+
+export interface TreeNode {
+  field: string;
+  label: string;
+  value?: string;
+  offset: number;
+  length: number;
+  /** 0 = the frame; other data sources (reassembled bytes) later. */
+  source: number;
+  generated?: boolean;
+  hidden?: boolean;
+  children?: TreeNode[];
+}
+
+/** Pseudo-fields tshark offers for columns (`-e _ws.col.Info`). */
+const COLUMN_FIELDS: Record<string, (r: ListRow) => string> = {
+  '_ws.col.No.': (r) => String(r.number),
+  '_ws.col.Time': (r) => r.time,
+  '_ws.col.Source': (r) => r.source,
+  '_ws.col.Destination': (r) => r.destination,
+  '_ws.col.Protocol': (r) => r.protocol,
+  '_ws.col.Length': (r) => String(r.length),
+  '_ws.col.Info': (r) => r.info,
+  '_ws.col.def_src': (r) => r.source,
+  '_ws.col.def_dst': (r) => r.destination,
+};
+
+export class UnknownFieldError extends Error {}
+
+/**
+ * One open capture: the frame index plus the means to dissect any frame on demand. This is the facade the
+ * CLI and the workers use; it holds no per-frame objects.
+ */
+export class CaptureSession {
+  private readonly pinfo = new PacketInfo();
+  private readonly tree = new ProtoTree();
+  private readonly rec: FrameRecord = {
+    number: 0,
+    data: new Uint8Array(0),
+    origLen: 0,
+    tsSecs: 0,
+    tsNsecs: 0,
+    relative: { secs: 0, nsecs: 0 },
+    delta: { secs: 0, nsecs: 0 },
+    linkType: 0,
+    iface: 0,
+  };
+
+  private constructor(
+    readonly capture: Capture,
+    readonly name: string,
+  ) {}
+
+  static async open(source: ByteSource, options?: OpenOptions): Promise<CaptureSession> {
+    registerProtocols();
+    const cap = await openCapture(source, options);
+    return new CaptureSession(cap, source.name);
+  }
+
+  get frameCount(): number {
+    return this.capture.index.count;
+  }
+
+  info(): CaptureInfo {
+    const { index, interfaces } = this.capture;
+    const seen = new Set<number>();
+    const linkTypes: CaptureInfo['linkTypes'] = [];
+    for (const i of interfaces) {
+      if (seen.has(i.linkType)) continue;
+      seen.add(i.linkType);
+      linkTypes.push({ linkType: i.linkType, name: linkTypeName(i.linkType) });
+    }
+    let dataBytes = 0;
+    let first: number | null = null;
+    let last: number | null = null;
+    for (let i = 0; i < index.count; i++) {
+      dataBytes += index.capLen[i];
+      const t = index.tsSec[i] + index.tsNsec[i] / 1e9;
+      if (first === null || t < first) first = t;
+      if (last === null || t > last) last = t;
+    }
+    return {
+      name: this.name,
+      format: this.capture.format,
+      compressed: this.capture.compressed,
+      linkTypes,
+      packets: index.count,
+      fileBytes: this.capture.fileSize,
+      dataBytes,
+      firstTime: first,
+      lastTime: last,
+      warnings: this.capture.warnings,
+    };
+  }
+
+  /** Fills the reusable record for frame `n` from the index. */
+  private record(n: number, bytes: Uint8Array): FrameRecord {
+    const { index, interfaces, comments } = this.capture;
+    const i = n - 1;
+    const r = this.rec;
+    r.number = n;
+    r.data = bytes;
+    r.origLen = index.origLen[i];
+    r.tsSecs = index.tsSec[i];
+    r.tsNsecs = index.tsNsec[i];
+    r.relative = timeDiff(index.tsSec[i], index.tsNsec[i], index.tsSec[0], index.tsNsec[0]);
+    r.delta = i > 0 ? timeDiff(index.tsSec[i], index.tsNsec[i], index.tsSec[i - 1], index.tsNsec[i - 1]) : { secs: 0, nsecs: 0 };
+    const iface = interfaces[index.iface[i]];
+    r.iface = index.iface[i];
+    r.linkType = iface ? iface.linkType : 1;
+    r.ifaceName = iface?.name;
+    r.comments = index.flags[i] & 1 ? comments.get(n) : undefined;
+    return r;
+  }
+
+  private row(rec: FrameRecord): ListRow {
+    const p = this.pinfo;
+    return {
+      number: rec.number,
+      time: formatRelativeTime(rec.relative, 6),
+      source: p.sourceColumn(),
+      destination: p.destinationColumn(),
+      protocol: p.protocol,
+      length: rec.origLen,
+      info: p.info,
+    };
+  }
+
+  /** Summary rows (the packet list) for frames first..last, in order. */
+  async list(first: number, last: number, each: (row: ListRow) => void): Promise<void> {
+    const wanted = new Uint8Array(fieldCount());
+    await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
+      const rec = this.record(n, bytes);
+      this.tree.reset(false, wanted);
+      dissectFrame(rec, this.pinfo, this.tree);
+      each(this.row(rec));
+    });
+  }
+
+  /**
+   * The values of the given fields for frames first..last, like `tshark -T fields -E occurrence=f`: the
+   * first occurrence of each field, formatted as tshark prints it, '' where absent.
+   */
+  async fields(ids: string[], first: number, last: number, each: (frame: number, values: string[]) => void): Promise<void> {
+    const wanted = new Uint8Array(fieldCount());
+    const infos: (FieldInfo | null)[] = ids.map((id) => {
+      if (id in COLUMN_FIELDS) return null;
+      const f = fieldById(id);
+      if (!f) throw new UnknownFieldError(`Some fields aren't valid: ${id}`);
+      wanted[f.index] = 1;
+      return f;
+    });
+    const needRow = ids.some((id) => id in COLUMN_FIELDS);
+    const out: string[] = new Array(ids.length).fill('');
+    await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
+      const rec = this.record(n, bytes);
+      this.tree.reset(false, wanted);
+      dissectFrame(rec, this.pinfo, this.tree);
+      const row = needRow ? this.row(rec) : null;
+      for (let k = 0; k < ids.length; k++) {
+        const f = infos[k];
+        if (f === null) {
+          out[k] = COLUMN_FIELDS[ids[k]](row!);
+          continue;
+        }
+        const at = this.tree.find(f);
+        out[k] = at < 0 ? '' : formatFieldValue(f, this.tree.values[at]);
+      }
+      each(n, out);
+    });
+  }
+
+  /** The full detail tree of one frame. */
+  async detail(frame: number): Promise<{ row: ListRow; tree: TreeNode[] }> {
+    if (frame < 1 || frame > this.frameCount) throw new RangeError(`frame ${frame} is not in the capture (1–${this.frameCount})`);
+    const bytes = await frameBytes(this.capture, frame);
+    const rec = this.record(frame, bytes);
+    this.tree.reset(true);
+    dissectFrame(rec, this.pinfo, this.tree);
+    return { row: this.row(rec), tree: buildTree(this.tree) };
+  }
+}
+
+/** Turns the flat tree into nested nodes with labels. */
+export function buildTree(t: ProtoTree): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  const roots: TreeNode[] = [];
+  for (let i = 0; i < t.count; i++) {
+    const f = fieldByIndex(t.fieldIdx[i]);
+    const v: FieldValue = t.values[i];
+    const flags = t.flags[i];
+    let label = t.labels[i] ?? defaultLabel(f, v);
+    if (flags & ITEM_GENERATED && t.labels[i] === undefined) label = `[${label}]`;
+    const node: TreeNode = { field: f.id, label, offset: t.offset[i], length: t.length[i], source: t.source[i] };
+    if (v !== null && v !== undefined) node.value = formatFieldValue(f, v);
+    if (flags & ITEM_GENERATED) node.generated = true;
+    if (flags & ITEM_HIDDEN) node.hidden = true;
+    nodes.push(node);
+    const p = t.parent[i];
+    if (p < 0) roots.push(node);
+    else (nodes[p].children ??= []).push(node);
+  }
+  return roots;
+}
