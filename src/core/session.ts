@@ -89,7 +89,23 @@ export class CaptureSession {
   static async open(source: ByteSource, options?: OpenOptions): Promise<CaptureSession> {
     registerProtocols();
     const cap = await openCapture(source, options);
-    return new CaptureSession(cap, source.name);
+    const session = new CaptureSession(cap, source.name);
+    await session.firstPass();
+    return session;
+  }
+
+  /** Dissects every frame once, in order, so protocols can record cross-frame state (DESIGN.md §1). */
+  private async firstPass(): Promise<void> {
+    const nothing = new Uint8Array(fieldCount());
+    this.pinfo.firstPass = true;
+    try {
+      await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
+        this.tree.reset(false, nothing);
+        dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+      });
+    } finally {
+      this.pinfo.firstPass = false;
+    }
   }
 
   get frameCount(): number {

@@ -35,18 +35,34 @@ export interface Dissected {
 /** Dissects one frame's bytes with the full tree, as the detail pane would. */
 export function dissectBytes(bytes: Uint8Array, linkType: number = LinkType.ETHERNET, opts: { origLen?: number; frame?: number } = {}): Dissected {
   registerProtocols();
+  return dissectOne(new PacketInfo(), bytes, linkType, opts.frame ?? 1, opts.origLen ?? bytes.length, 0);
+}
+
+/**
+ * Dissects a sequence of frames the way a session does: a first pass over all of them in order (protocols
+ * record cross-frame state), then each frame again with the full tree. Frame i+1 is stamped i × 1 ms.
+ */
+export function dissectSequence(frames: Uint8Array[], linkType: number = LinkType.ETHERNET): Dissected[] {
+  registerProtocols();
   const pinfo = new PacketInfo();
+  pinfo.firstPass = true;
+  frames.forEach((b, i) => dissectOne(pinfo, b, linkType, i + 1, b.length, i));
+  pinfo.firstPass = false;
+  return frames.map((b, i) => dissectOne(pinfo, b, linkType, i + 1, b.length, i));
+}
+
+function dissectOne(pinfo: PacketInfo, bytes: Uint8Array, linkType: number, frame: number, origLen: number, ms: number): Dissected {
   const t = new ProtoTree();
   t.reset(true);
   dissectFrame(
     {
-      number: opts.frame ?? 1,
+      number: frame,
       data: bytes,
-      origLen: opts.origLen ?? bytes.length,
+      origLen,
       tsSecs: 1700000000,
-      tsNsecs: 0,
-      relative: { secs: 0, nsecs: 0 },
-      delta: { secs: 0, nsecs: 0 },
+      tsNsecs: ms * 1_000_000,
+      relative: { secs: 0, nsecs: ms * 1_000_000 },
+      delta: { secs: 0, nsecs: ms ? 1_000_000 : 0 },
       linkType,
       iface: 0,
     },

@@ -1,5 +1,6 @@
 import type { ByteView } from './byte-view';
 import { formatEther, formatIPv4, formatIPv6 } from './format';
+import { CaptureState } from './capture-state';
 
 /** Address kinds a layer can set as the packet's source or destination (Wireshark's AT_* types). */
 export const enum AddrKind {
@@ -65,6 +66,13 @@ export const enum PortType {
  * the protocol stack. One object is reused for every frame.
  */
 export class PacketInfo {
+  /**
+   * True while the session's first pass dissects every frame once, in order: protocols record into `state`
+   * then; afterwards they only read it (frames may then be dissected in any order, any number of times).
+   */
+  firstPass = false;
+  /** Capture-wide protocol state (conversations, request/response links), kept across frames. */
+  state = new CaptureState();
   frame = 0;
   /** Captured and on-the-wire length of the frame. */
   capLen = 0;

@@ -1,0 +1,20 @@
+/**
+ * State that outlives a frame: conversations, request/response pairs, stream numbers. Wireshark dissects
+ * every frame once in order first (the first pass), letting protocols record what later frames need to
+ * know; every later dissection of a frame, in any order, reads that record instead of recomputing it.
+ *
+ * Each protocol keeps its own state object under its name: `pinfo.state.of('icmp', () => new IcmpState())`.
+ * Keep it compact (typed arrays or sparse maps keyed by frame number), never per-frame objects.
+ */
+export class CaptureState {
+  private readonly slots = new Map<string, unknown>();
+
+  of<T>(name: string, create: () => T): T {
+    let s = this.slots.get(name) as T | undefined;
+    if (s === undefined) {
+      s = create();
+      this.slots.set(name, s);
+    }
+    return s;
+  }
+}
