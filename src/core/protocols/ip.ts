@@ -52,7 +52,6 @@ export const fields = defineFields('ip', {
   srcHost: { id: 'ip.src_host', name: 'Source Host', type: 'string' },
   dstHost: { id: 'ip.dst_host', name: 'Destination Host', type: 'string' },
   host: { id: 'ip.host', name: 'Source or Destination Host', type: 'string' },
-  options: { id: 'ip.options', name: 'Options', type: 'bytes' },
   optType: { id: 'ip.opt.type', name: 'Type', type: 'uint8', base: 'dec' },
   optCopy: { id: 'ip.opt.type.copy', name: 'Copy on fragmentation', type: 'boolean', base: 8, mask: 0x80, tfs: ['Yes', 'No'] },
   optClass: { id: 'ip.opt.type.class', name: 'Class', type: 'uint8', base: 'dec', mask: 0x60, vals: { 0: 'Control', 1: 'Reserved for future use', 2: 'Debugging and measurement', 3: 'Reserved for future use' } },
@@ -69,7 +68,6 @@ export const fields = defineFields('ip', {
   optTimeStampAddr: { id: 'ip.opt.time_stamp_addr', name: 'Address', type: 'ipv4' },
   optOverflow: { id: 'ip.opt.overflow', name: 'Overflow', type: 'uint8', base: 'dec', mask: 0xf0 },
   optFlag: { id: 'ip.opt.flag', name: 'Flag', type: 'uint8', base: 'hex', mask: 0x0f },
-  optData: { id: 'ip.opt.data', name: 'Data', type: 'bytes' },
 });
 
 export const experts = defineExperts('ip', {
@@ -219,7 +217,7 @@ function checkTtl(ttl: number, proto: number, view: ByteView, pinfo: PacketInfo,
 function dissectOptions(view: ByteView, hlen: number, pinfo: PacketInfo, tree: ProtoTree): void {
   const full = tree.full;
   const names: string[] = [];
-  const optsItem = tree.open(fields.options, view, MIN_HEADER, hlen - MIN_HEADER, tree.wants(fields.options) ? view.bytes(MIN_HEADER, hlen - MIN_HEADER) : null);
+  const optsItem = tree.open(textField, view, MIN_HEADER, hlen - MIN_HEADER, null);
   let o = MIN_HEADER;
   let nops = 0;
   while (o < hlen) {
@@ -316,7 +314,8 @@ function optionBody(view: ByteView, o: number, len: number, number: number, tree
       if (len === 4) tree.add(fields.optMtu, view, o + 2, 2, view.u16(o + 2));
       return;
     default:
-      if (len > 2) tree.add(fields.optData, view, o + 2, len - 2, tree.wants(fields.optData) ? view.bytes(o + 2, len - 2) : null);
+      // Other options: the header items above are all Wireshark shows by field for most of them.
+      return;
   }
 }
 
