@@ -5,7 +5,7 @@ import type { CaptureWarning } from './capture/capture-types';
 import { fieldById, fieldByIndex, fieldCount, type FieldInfo } from './dissect/field-registry';
 import { PacketInfo } from './dissect/packet-info';
 import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type FieldValue } from './dissect/proto-tree';
-import { defaultLabel, formatFieldValue, formatRelativeTime, timeDiff } from './dissect/format';
+import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
 import { forEachFrameBytes, frameBytes } from './frame-source';
 
@@ -80,6 +80,8 @@ export class CaptureSession {
     linkType: 0,
     iface: 0,
   };
+  private readonly relative = { secs: 0, nsecs: 0 };
+  private readonly delta = { secs: 0, nsecs: 0 };
 
   private constructor(
     readonly capture: Capture,
@@ -89,23 +91,30 @@ export class CaptureSession {
   static async open(source: ByteSource, options?: OpenOptions): Promise<CaptureSession> {
     registerProtocols();
     const cap = await openCapture(source, options);
-    const session = new CaptureSession(cap, source.name);
-    await session.firstPass();
-    return session;
+    return new CaptureSession(cap, source.name);
   }
 
-  /** Dissects every frame once, in order, so protocols can record cross-frame state (DESIGN.md §1). */
-  private async firstPass(): Promise<void> {
-    const nothing = new Uint8Array(fieldCount());
-    this.pinfo.firstPass = true;
-    try {
-      await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
-        this.tree.reset(false, nothing);
-        dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
-      });
-    } finally {
-      this.pinfo.firstPass = false;
-    }
+  private firstPassDone: Promise<void> | null = null;
+
+  /**
+   * Dissects every frame once, in order, so protocols can record cross-frame state (DESIGN.md §1). Runs once,
+   * before the first dissection that needs it; `info` alone never pays for it.
+   */
+  ensureFirstPass(onProgress?: (frames: number) => void): Promise<void> {
+    this.firstPassDone ??= (async () => {
+      const nothing = new Uint8Array(fieldCount());
+      this.pinfo.firstPass = true;
+      try {
+        await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
+          this.tree.reset(false, nothing);
+          dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+          if (onProgress && (n & 0xffff) === 0) onProgress(n);
+        });
+      } finally {
+        this.pinfo.firstPass = false;
+      }
+    })();
+    return this.firstPassDone;
   }
 
   get frameCount(): number {
@@ -154,8 +163,11 @@ export class CaptureSession {
     r.origLen = index.origLen[i];
     r.tsSecs = index.tsSec[i];
     r.tsNsecs = index.tsNsec[i];
-    r.relative = timeDiff(index.tsSec[i], index.tsNsec[i], index.tsSec[0], index.tsNsec[0]);
-    r.delta = i > 0 ? timeDiff(index.tsSec[i], index.tsNsec[i], index.tsSec[i - 1], index.tsNsec[i - 1]) : { secs: 0, nsecs: 0 };
+    setTimeDiff(this.relative, index.tsSec[i], index.tsNsec[i], index.tsSec[0], index.tsNsec[0]);
+    if (i > 0) setTimeDiff(this.delta, index.tsSec[i], index.tsNsec[i], index.tsSec[i - 1], index.tsNsec[i - 1]);
+    else setTimeDiff(this.delta, 0, 0, 0, 0);
+    r.relative = this.relative;
+    r.delta = this.delta;
     const iface = interfaces[index.iface[i]];
     r.iface = index.iface[i];
     r.linkType = iface ? iface.linkType : 1;
@@ -179,6 +191,7 @@ export class CaptureSession {
 
   /** Summary rows (the packet list) for frames first..last, in order. */
   async list(first: number, last: number, each: (row: ListRow) => void): Promise<void> {
+    await this.ensureFirstPass();
     const wanted = new Uint8Array(fieldCount());
     await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
       const rec = this.record(n, bytes);
@@ -202,6 +215,7 @@ export class CaptureSession {
       return f;
     });
     const needRow = ids.some((id) => id in COLUMN_FIELDS);
+    await this.ensureFirstPass();
     const out: string[] = new Array(ids.length).fill('');
     await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
       const rec = this.record(n, bytes);
@@ -224,6 +238,7 @@ export class CaptureSession {
   /** The full detail tree of one frame. */
   async detail(frame: number): Promise<{ row: ListRow; tree: TreeNode[] }> {
     if (frame < 1 || frame > this.frameCount) throw new RangeError(`frame ${frame} is not in the capture (1–${this.frameCount})`);
+    await this.ensureFirstPass();
     const bytes = await frameBytes(this.capture, frame);
     const rec = this.record(frame, bytes);
     this.tree.reset(true);

@@ -100,6 +100,11 @@ export function formatRelativeTime(t: Timestamp, decimals = 9): string {
 
 /** Difference a − b of two timestamps, normalised so 0 ≤ nsecs < 1e9 (or the negative mirror). */
 export function timeDiff(aSecs: number, aNsecs: number, bSecs: number, bNsecs: number): Timestamp {
+  return setTimeDiff({ secs: 0, nsecs: 0 }, aSecs, aNsecs, bSecs, bNsecs);
+}
+
+/** timeDiff into an existing object (the per-frame path reuses one). */
+export function setTimeDiff(out: { secs: number; nsecs: number }, aSecs: number, aNsecs: number, bSecs: number, bNsecs: number): Timestamp {
   let secs = aSecs - bSecs;
   let nsecs = aNsecs - bNsecs;
   if (secs > 0 && nsecs < 0) {
@@ -109,7 +114,9 @@ export function timeDiff(aSecs: number, aNsecs: number, bSecs: number, bNsecs: n
     secs += 1;
     nsecs -= 1e9;
   }
-  return { secs, nsecs };
+  out.secs = secs;
+  out.nsecs = nsecs;
+  return out;
 }
 
 function hexDigits(f: FieldInfo): number {

@@ -47,8 +47,7 @@ export class ProtoTree {
     this.wanted = full ? null : wanted;
     this.count = 0;
     this.depth = 0;
-    this.values.length = 0;
-    this.labels.length = 0;
+    // values/labels beyond `count` are stale and ignored; truncating the arrays per frame costs more than it saves.
   }
 
   /** Whether a field would be recorded (lets dissectors skip computing costly values). */

@@ -99,11 +99,13 @@ export function dissectEthertype(etype: number, payload: ByteView, pinfo: Packet
 }
 
 function addAddress(tree: ProtoTree, view: ByteView, offset: number, isDst: boolean, text: string): void {
-  const mac = view.bytes(offset, 6);
+  const own = isDst ? fields.dst : fields.src;
+  // The summary and filter paths usually want none of these: skip making the byte view then.
+  const mac = tree.wants(own) || tree.wants(fields.addr) ? view.bytes(offset, 6) : null;
   const b0 = view.u8(offset);
   const lg = (b0 & 2) !== 0;
   const ig = (b0 & 1) !== 0;
-  tree.open(isDst ? fields.dst : fields.src, view, offset, 6, mac, tree.full ? `${isDst ? 'Destination' : 'Source'}: ${text}` : undefined);
+  tree.open(own, view, offset, 6, mac, tree.full ? `${isDst ? 'Destination' : 'Source'}: ${text}` : undefined);
   tree.add(fields.addr, view, offset, 6, mac, tree.full ? `Address: ${text}` : undefined);
   tree.add(isDst ? fields.dstLg : fields.srcLg, view, offset, 3, lg);
   tree.add(isDst ? fields.dstIg : fields.srcIg, view, offset, 3, ig);

@@ -82,14 +82,16 @@ export function dissectFrame(rec: FrameRecord, pinfo: PacketInfo, tree: ProtoTre
     tree.add(fields.time, view, 0, 0, t, full ? `Arrival Time: ${formatAbsoluteTime(t)}` : undefined);
     tree.add(fields.timeEpoch, view, 0, 0, t, undefined);
   }
-  tree.addGenerated(fields.timeDelta, view, 0, 0, rec.delta);
-  tree.addGenerated(fields.timeDeltaDisplayed, view, 0, 0, rec.delta);
-  tree.addGenerated(fields.timeRelative, view, 0, 0, rec.relative);
+  // The record's timestamps are reused from frame to frame: record copies, and only when wanted.
+  if (tree.wants(fields.timeDelta)) tree.addGenerated(fields.timeDelta, view, 0, 0, { ...rec.delta });
+  if (tree.wants(fields.timeDeltaDisplayed)) tree.addGenerated(fields.timeDeltaDisplayed, view, 0, 0, { ...rec.delta });
+  if (tree.wants(fields.timeRelative)) tree.addGenerated(fields.timeRelative, view, 0, 0, { ...rec.relative });
   tree.add(fields.number, view, 0, 0, rec.number);
   tree.add(fields.len, view, 0, 0, rec.origLen, full ? `Frame Length: ${rec.origLen} bytes (${rec.origLen * 8} bits)` : undefined);
   tree.add(fields.capLen, view, 0, 0, capLen, full ? `Capture Length: ${capLen} bytes (${capLen * 8} bits)` : undefined);
   tree.addGenerated(fields.marked, view, 0, 0, false);
   tree.addGenerated(fields.ignored, view, 0, 0, false);
+  // Filled in once the chain is known, after the link layer and everything above it.
   const protocolsItem = tree.addGenerated(fields.protocols, view, 0, 0, '');
   tree.close();
 
