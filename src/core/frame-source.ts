@@ -4,16 +4,19 @@ import { MemorySource } from './capture/byte-source';
 const WINDOW = 8 << 20;
 
 /**
- * Hands out the bytes of frames in order, reading the source in windows: a sequential pass touches each
- * byte once and holds at most one window, whatever the file size. In-memory sources give views, no copies.
+ * Hands out the bytes of frames first..last in order, reading the source in windows: a sequential pass
+ * touches each byte once and holds at most one window (or one frame, if a frame is larger), whatever the
+ * file size. In-memory sources give views, no copies. `each` returning false stops the walk.
  */
 export async function forEachFrameBytes(
   cap: Capture,
   first: number,
   last: number,
   each: (frame: number, bytes: Uint8Array) => void | boolean,
+  windowBytes: number = WINDOW,
 ): Promise<void> {
   const { index, source } = cap;
+  first = Math.max(1, first);
   last = Math.min(last, index.count);
   if (source instanceof MemorySource) {
     for (let n = first; n <= last; n++) {
@@ -22,27 +25,31 @@ export async function forEachFrameBytes(
     }
     return;
   }
+  const { offset, capLen } = index;
   let n = first;
   while (n <= last) {
-    const start = index.offset[n - 1];
-    // Grow the window frame by frame up to the limit (at least one frame, however large).
-    let end = start + index.capLen[n - 1];
+    // Frames n..m share one read: grow the window frame by frame while it stays within windowBytes.
+    const start = offset[n - 1];
+    let end = start + capLen[n - 1];
     let m = n;
-    while (m < last && index.offset[m] + index.capLen[m] - start <= WINDOW) {
+    while (m < last && offset[m] + capLen[m] - start <= windowBytes) {
+      end = Math.max(end, offset[m] + capLen[m]);
       m++;
-      end = Math.max(end, index.offset[m - 1] + index.capLen[m - 1]);
     }
     const win = await source.read(start, end - start);
     for (let k = n; k <= m; k++) {
-      const off = index.offset[k - 1] - start;
-      if (each(k, win.subarray(off, off + index.capLen[k - 1])) === false) return;
+      const at = offset[k - 1] - start;
+      if (each(k, win.subarray(at, at + capLen[k - 1])) === false) return;
     }
     n = m + 1;
   }
 }
 
-/** The bytes of one frame. */
+/** The bytes of one frame (1-based). */
 export async function frameBytes(cap: Capture, frame: number): Promise<Uint8Array> {
+  if (!Number.isInteger(frame) || frame < 1 || frame > cap.index.count) {
+    throw new RangeError(`frame ${frame} is not in the capture (1–${cap.index.count})`);
+  }
   const i = frame - 1;
   return cap.source.read(cap.index.offset[i], cap.index.capLen[i]);
 }

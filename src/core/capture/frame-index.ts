@@ -1,6 +1,6 @@
 /**
  * The columnar frame index: one slot per frame in typed arrays, no object per frame. Frame numbers start
- * at 1; slot i holds frame i + 1. About 27 bytes per frame.
+ * at 1; slot i holds frame i + 1. 31 bytes per frame (see bytesPerFrame).
  */
 export interface FrameIndexColumns {
   count: number;
@@ -13,11 +13,16 @@ export interface FrameIndexColumns {
   tsNsec: Uint32Array;
   /** Interface id (pcapng); 0 for pcap. */
   iface: Uint16Array;
-  /** Bit 0: the frame has a comment. */
+  /** Bit 0: the frame has a comment; bit 1: the record carries no timestamp. */
   flags: Uint8Array;
 }
 
 export const FRAME_HAS_COMMENT = 1;
+/**
+ * The record has no time stamp (a pcapng Simple Packet Block): tsSec/tsNsec hold 0, and tshark shows no
+ * frame.time / frame.time_epoch for such frames.
+ */
+export const FRAME_NO_TIMESTAMP = 2;
 
 export class FrameIndex implements FrameIndexColumns {
   count = 0;
@@ -31,7 +36,8 @@ export class FrameIndex implements FrameIndexColumns {
 
   /** Appends a frame and returns its number (1-based). */
   push(offset: number, capLen: number, origLen: number, tsSec: number, tsNsec: number, iface: number): number {
-    if (this.count === this.offset.length) this.grow(this.count * 2);
+    // Doubling keeps appends amortised O(1); the floor matters after trim() left the arrays empty.
+    if (this.count === this.offset.length) this.grow(Math.max(1024, this.count * 2));
     const i = this.count++;
     this.offset[i] = offset;
     this.capLen[i] = capLen;

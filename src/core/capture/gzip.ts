@@ -1,6 +1,7 @@
 import { MemorySource, type ByteSource } from './byte-source';
+import { gunzipBytes } from './inflate';
 
-/** RFC 1952 member header: ID1 ID2 */
+/** RFC 1952 §2.3.1 member header: ID1 ID2. */
 export function isGzip(head: Uint8Array): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
@@ -13,14 +14,57 @@ export interface GunzipResult {
 
 const READ_SLICE = 4 << 20;
 
+interface NativeRun {
+  chunks: Uint8Array[];
+  total: number;
+  error?: string;
+  limited: boolean;
+}
+
 /**
- * Inflates a gzip source into memory with the platform's DecompressionStream (browsers, workers, Node ≥ 18).
- * A capture cannot be read at random offsets inside a deflate stream, so the inflated bytes are kept.
+ * Inflates a gzip source into memory (a capture cannot be read at random offsets inside a deflate stream,
+ * so the inflated bytes are kept).
+ *
+ * The platform's DecompressionStream does the work (browsers, workers, Node ≥ 18). When it fails on a file
+ * that merely stops early, what it gave is everything there is. When it fails for another reason (a corrupt
+ * byte, junk after the last member), it drops output it had pending and does not say where the damage is;
+ * then the file is decoded again by Fathom's own careful decoder (inflate.ts), which keeps every byte
+ * before the damage and names its offset. That slower path runs only for damaged files.
  */
 export async function gunzip(src: ByteSource, maxBytes: number): Promise<GunzipResult> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let error: string | undefined;
+  const name = src.name.replace(/\.gz$/i, '');
+  const native = typeof DecompressionStream === 'undefined' ? undefined : await inflateNative(src, maxBytes);
+  if (native && (!native.error || native.limited || isTruncation(native.error))) {
+    const error = native.error && !native.limited ? `the gzip stream ends early, after ${native.total} decompressed bytes (${native.error}); what came before is kept` : native.error;
+    return { source: new MemorySource(name, native.chunks), error };
+  }
+  let input: Uint8Array;
+  try {
+    input = await src.read(0, src.size);
+  } catch (e) {
+    const why = `reading the compressed file again failed (${e instanceof Error ? e.message : String(e)})`;
+    return { source: new MemorySource(name, native?.chunks ?? []), error: `the gzip stream could not be read to its end (${native?.error}) and ${why}; ${native?.total ?? 0} decompressed bytes are kept` };
+  }
+  // The platform's partial output is dropped before decoding again: the careful decoder keeps at least as
+  // much (everything up to the damage), and holding both could double the memory used.
+  if (native) native.chunks.length = 0;
+  const own = gunzipBytes(input, maxBytes);
+  const problems: string[] = [];
+  if (own.error !== undefined) {
+    problems.push(`the gzip stream is ${own.errorKind} at compressed byte ${own.errorAt} (${own.error}), after ${own.data.length} decompressed bytes; what came before is kept`);
+  }
+  if (own.limited) problems.push(`the decompressed capture exceeds the ${maxBytes}-byte limit or the memory available; the rest is not loaded`);
+  problems.push(...own.notes);
+  return { source: new MemorySource(name, [own.data]), error: problems.length ? problems.join('; ') : undefined };
+}
+
+/** Messages the platforms give for input that stops early (Node/zlib, Chromium, Firefox). */
+function isTruncation(message: string): boolean {
+  return /unexpected end|truncated|incomplete|ended prematurely/i.test(message);
+}
+
+async function inflateNative(src: ByteSource, maxBytes: number): Promise<NativeRun> {
+  const run: NativeRun = { chunks: [], total: 0, limited: false };
   const ds = new DecompressionStream('gzip');
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();
@@ -30,21 +74,23 @@ export async function gunzip(src: ByteSource, maxBytes: number): Promise<GunzipR
     }
     await writer.close();
   })();
-  pump.catch(() => undefined); // the reader side reports the failure
+  // If reading the source fails, fail the stream so the reading side below ends instead of waiting forever.
+  pump.catch((e: unknown) => writer.abort(e).catch(() => undefined));
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      total += value.length;
-      if (total > maxBytes) {
-        error = `decompressed capture exceeds the ${maxBytes}-byte limit; the rest is not loaded`;
-        await reader.cancel();
+      if (run.total + value.length > maxBytes) {
+        run.limited = true;
+        run.error = `the decompressed capture exceeds the ${maxBytes}-byte limit; the rest is not loaded`;
+        await reader.cancel().catch(() => undefined);
         break;
       }
-      chunks.push(value);
+      run.total += value.length;
+      run.chunks.push(value);
     }
   } catch (e) {
-    error = `gzip stream is corrupt or truncated after ${total} decompressed bytes (${(e as Error).message})`;
+    run.error = e instanceof Error ? e.message : String(e);
   }
-  return { source: new MemorySource(src.name.replace(/\.gz$/i, ''), chunks), error };
+  return run;
 }

@@ -32,7 +32,11 @@ export interface OpenOptions {
   windowBytes?: number;
 }
 
-/** Reads a capture's records into a columnar index, window by window. Throws CaptureError only when no frame can be read. */
+/**
+ * Reads a capture's records into a columnar index, window by window. Bad input never throws out of here
+ * except as CaptureError, and only when no frame at all can be read: otherwise every frame read before the
+ * problem is kept and the problem is a warning that names the byte offset (and the frame, where known).
+ */
 export async function openCapture(src: ByteSource, options: OpenOptions = {}): Promise<Capture> {
   const warnings: CaptureWarning[] = [];
   if (src.size === 0) throw new CaptureError(`${src.name}: the file is empty`);
@@ -41,47 +45,97 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
   }
   let source = src;
   let compressed = false;
-  let head = await src.read(0, 16);
+  let head = await readOrThrow(src, 0, 16);
   if (isGzip(head)) {
     const res = await gunzip(src, MAX_CAPTURE_BYTES);
     source = res.source;
     compressed = true;
     if (res.error) warnings.push({ offset: 0, message: `gzip: ${res.error}` });
-    head = await source.read(0, 16);
     if (source.size === 0) throw new CaptureError(`${src.name}: the gzip stream holds no data${res.error ? ` (${res.error})` : ''}`);
+    head = await source.read(0, 16);
   }
   const sink: CaptureSink = { index: new FrameIndex(), interfaces: [], comments: new Map(), warnings };
   let parser: CaptureParser;
   if (isPcapng(head)) parser = new PcapngParser(sink);
   else if (isPcap(head)) parser = new PcapParser(sink);
-  else throw new CaptureError(`${src.name}: not a capture file (no pcap or pcapng magic at byte 0${looksLikeText(head) ? '; it looks like text' : ''})`);
+  else {
+    const what = looksLikeText(head) ? '; it looks like text' : '';
+    throw new CaptureError(`${src.name}: not a capture file (no pcap or pcapng magic number at byte 0${compressed ? ' of the decompressed data' : ''}${what})`);
+  }
 
-  const windowBytes = options.windowBytes ?? WINDOW;
+  const windowBytes = Math.max(1, Math.floor(options.windowBytes ?? WINDOW));
   let pos = 0;
   let want = windowBytes;
+  /** Why reading ended before the end of the file, if it did. */
+  let stopReason: string | undefined;
+  const stop = (offset: number, message: string) => {
+    warnings.push({ offset, message });
+    stopReason = message;
+  };
   while (pos < source.size && !parser.stopped) {
-    const data = await source.read(pos, want);
+    let data: Uint8Array;
+    try {
+      data = await source.read(pos, want);
+    } catch (e) {
+      stop(pos, `reading the file failed at byte ${pos} (${errorText(e)}); the rest of the file is not read`);
+      break;
+    }
     const atEnd = pos + data.length >= source.size;
-    const used = parser.feed(data, pos, atEnd);
+    let used: number;
+    try {
+      used = parser.feed(data, pos, atEnd);
+    } catch (e) {
+      // A reader bug must not lose the frames already indexed.
+      stop(pos, `internal error while reading near byte ${pos} (${errorText(e)}); the rest of the file is not read`);
+      break;
+    }
     pos += used;
+    if (used === 0 && !parser.stopped) {
+      if (atEnd) break;
+      // Nothing consumed: the parser needs a bigger window. If it already had as much as it asked for, or
+      // the source gave less than asked, it would ask again forever: stop instead.
+      if (parser.needBytes <= data.length || data.length < want) {
+        stop(pos, `reading stalled at byte ${pos} (the source returned ${data.length} of ${want} bytes); the rest of the file is not read`);
+        break;
+      }
+    }
     // A record larger than the window: offer a window that holds it.
     want = parser.needBytes > windowBytes ? parser.needBytes : windowBytes;
-    if (used === 0 && atEnd) break;
     if (options.onProgress?.({ bytesRead: pos, totalBytes: source.size, frames: sink.index.count }) === false) {
-      warnings.push({ offset: pos, message: `loading cancelled after ${sink.index.count} frames` });
+      if (pos < source.size && !parser.stopped) {
+        warnings.push({ offset: pos, message: `loading cancelled at byte ${pos} after ${sink.index.count} frames` });
+      }
       break;
     }
   }
-  for (const iface of sink.interfaces) {
-    if (!isKnownLink(iface.linkType)) {
-      warnings.push({ offset: 0, message: `link type ${iface.linkType} is not supported; its frames are shown as data` });
-    }
+  // A parser that stops pushes its reason as the last warning.
+  if (parser.stopped && stopReason === undefined) stopReason = warnings[warnings.length - 1]?.message;
+  for (let i = 0; i < sink.interfaces.length; i++) {
+    const iface = sink.interfaces[i];
+    if (isKnownLink(iface.linkType)) continue;
+    const where = parser.format === 'pcapng' ? `interface ${i}${iface.name ? ` (${iface.name})` : ''}, described at byte ${iface.offset ?? 0}` : `the file header, byte ${iface.offset ?? 0}`;
+    warnings.push({ offset: iface.offset ?? 0, message: `link type ${iface.linkType} (${where}) is not supported; its frames are shown as data` });
+  }
+  if (sink.droppedWarnings) {
+    warnings.push({ offset: pos, message: `${sink.droppedWarnings} more warnings like the ones above are not listed` });
   }
   sink.index.trim();
-  if (sink.index.count === 0 && warnings.length > 0 && parser.stopped) {
-    throw new CaptureError(`${src.name}: no frame could be read: ${warnings[warnings.length - 1].message}`);
+  if (sink.index.count === 0 && stopReason !== undefined) {
+    throw new CaptureError(`${src.name}: no frame could be read: ${stopReason}`);
   }
   return { ...sink, source, format: parser.format, compressed, fileSize: src.size };
+}
+
+async function readOrThrow(src: ByteSource, offset: number, length: number): Promise<Uint8Array> {
+  try {
+    return await src.read(offset, length);
+  } catch (e) {
+    throw new CaptureError(`${src.name}: cannot read the file (${errorText(e)})`);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 function looksLikeText(head: Uint8Array): boolean {
