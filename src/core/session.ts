@@ -8,6 +8,7 @@ import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type FieldValue } from './disse
 import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
 import { forEachFrameBytes, frameBytes } from './frame-source';
+import type { CompiledFilter } from './filter/index';
 
 export interface CaptureInfo {
   name: string;
@@ -103,6 +104,7 @@ export class CaptureSession {
   ensureFirstPass(onProgress?: (frames: number) => void): Promise<void> {
     this.firstPassDone ??= (async () => {
       const nothing = new Uint8Array(fieldCount());
+      this.pinfo.state.frameCount = this.frameCount;
       this.pinfo.firstPass = true;
       try {
         await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
@@ -190,14 +192,14 @@ export class CaptureSession {
   }
 
   /** Summary rows (the packet list) for frames first..last, in order. */
-  async list(first: number, last: number, each: (row: ListRow) => void): Promise<void> {
+  async list(first: number, last: number, each: (row: ListRow, pinfo: Readonly<PacketInfo>) => void): Promise<void> {
     await this.ensureFirstPass();
     const wanted = new Uint8Array(fieldCount());
     await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
       const rec = this.record(n, bytes);
       this.tree.reset(false, wanted);
       dissectFrame(rec, this.pinfo, this.tree);
-      each(this.row(rec));
+      each(this.row(rec), this.pinfo);
     });
   }
 
@@ -229,7 +231,7 @@ export class CaptureSession {
           continue;
         }
         const at = this.tree.find(f);
-        out[k] = at < 0 ? '' : formatFieldValue(f, this.tree.values[at]);
+        out[k] = at < 0 ? '' : fieldText(f, this.tree, at, bytes);
       }
       each(n, out);
     });
@@ -245,6 +247,87 @@ export class CaptureSession {
     dissectFrame(rec, this.pinfo, this.tree);
     return { row: this.row(rec), tree: buildTree(this.tree) };
   }
+
+  /**
+   * Which of frames first..last a compiled display filter matches, as a bitset: bit k (byte k >> 3, bit
+   * k & 7) is frame first + k. Dissection records only the fields the filter reads. `referenceFrame` is the
+   * selected frame that `${field}` references read (none: references match nothing).
+   */
+  async filter(compiled: CompiledFilter, first: number, last: number, options: { referenceFrame?: number } = {}): Promise<Uint8Array> {
+    return (await this.filterEach([compiled], first, last, options))[0];
+  }
+
+  /**
+   * `filter` for several filters at once (coloring rules, tests): each frame is dissected once, recording
+   * the fields any of them reads. Returns one bitset per filter.
+   */
+  async filterEach(filters: readonly CompiledFilter[], first: number, last: number, options: { referenceFrame?: number } = {}): Promise<Uint8Array[]> {
+    last = Math.min(last, this.frameCount);
+    first = Math.max(1, first);
+    const count = Math.max(0, last - first + 1);
+    const out = filters.map(() => new Uint8Array((count + 7) >> 3));
+    if (count === 0) return out;
+    await this.ensureFirstPass();
+    for (const compiled of filters) {
+      if (!compiled.references.length) continue;
+      const ref = options.referenceFrame;
+      if (ref !== undefined && ref >= 1 && ref <= this.frameCount) {
+        const bytes = await frameBytes(this.capture, ref);
+        this.tree.reset(false, compiled.referenceMask());
+        dissectFrame(this.record(ref, bytes), this.pinfo, this.tree);
+        compiled.setReferenceFrame(this.tree, [bytes]);
+      } else {
+        compiled.setReferenceFrame(null);
+      }
+    }
+    const active: number[] = [];
+    let wanted: Uint8Array | null = null;
+    filters.forEach((compiled, i) => {
+      if (compiled.matchesAll) {
+        for (let k = 0; k < count; k++) out[i][k >> 3] |= 1 << (k & 7);
+        return;
+      }
+      active.push(i);
+      if (!wanted) {
+        wanted = compiled.wanted;
+        return;
+      }
+      const w: Uint8Array = wanted;
+      const union = new Uint8Array(Math.max(w.length, compiled.wanted.length));
+      union.set(w);
+      compiled.wanted.forEach((v, j) => {
+        if (v) union[j] = 1;
+      });
+      wanted = union;
+    });
+    if (!active.length || !wanted) return out;
+    const mask: Uint8Array = wanted;
+    const sources: Uint8Array[] = [new Uint8Array(0)];
+    await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
+      this.tree.reset(false, mask);
+      dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+      sources[0] = bytes;
+      const k = n - first;
+      for (const i of active) if (filters[i].matches(this.tree, sources)) out[i][k >> 3] |= 1 << (k & 7);
+    });
+    return out;
+  }
+}
+
+/**
+ * A field's text as `tshark -T fields` prints it. Items without a value print what tshark does: FT_NONE the
+ * hex of the bytes they cover (or 1 when they cover none), a protocol its summary line.
+ */
+function fieldText(f: FieldInfo, t: ProtoTree, at: number, frame: Uint8Array): string {
+  const v = t.values[at];
+  if (v !== null && v !== undefined) return formatFieldValue(f, v);
+  if (f.type === 'none') {
+    const off = t.offset[at];
+    const len = t.length[at];
+    return len > 0 && t.source[at] === 0 && off + len <= frame.length ? formatFieldValue({ ...f, type: 'bytes' }, frame.subarray(off, off + len)) : '1';
+  }
+  if (f.type === 'protocol') return t.labels[at] ?? f.name;
+  return '';
 }
 
 /** Turns the flat tree into nested nodes with labels. */
@@ -256,7 +339,8 @@ export function buildTree(t: ProtoTree): TreeNode[] {
     const v: FieldValue = t.values[i];
     const flags = t.flags[i];
     let label = t.labels[i] ?? defaultLabel(f, v);
-    if (flags & ITEM_GENERATED && t.labels[i] === undefined) label = `[${label}]`;
+    // Generated items (not from packet bytes) are shown in brackets, as Wireshark does.
+    if (flags & ITEM_GENERATED && !label.startsWith('[')) label = `[${label}]`;
     const node: TreeNode = { field: f.id, label, offset: t.offset[i], length: t.length[i], source: t.source[i] };
     if (v !== null && v !== undefined) node.value = formatFieldValue(f, v);
     if (flags & ITEM_GENERATED) node.generated = true;

@@ -45,6 +45,7 @@ export function dissectBytes(bytes: Uint8Array, linkType: number = LinkType.ETHE
 export function dissectSequence(frames: Uint8Array[], linkType: number = LinkType.ETHERNET): Dissected[] {
   registerProtocols();
   const pinfo = new PacketInfo();
+  pinfo.state.frameCount = frames.length;
   pinfo.firstPass = true;
   frames.forEach((b, i) => dissectOne(pinfo, b, linkType, i + 1, b.length, i));
   pinfo.firstPass = false;

@@ -9,6 +9,9 @@
 export class CaptureState {
   private readonly slots = new Map<string, unknown>();
 
+  /** Frames in the capture, so per-frame columns (typed arrays indexed by frame − 1) can be sized once. */
+  frameCount = 0;
+
   of<T>(name: string, create: () => T): T {
     let s = this.slots.get(name) as T | undefined;
     if (s === undefined) {

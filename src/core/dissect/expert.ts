@@ -39,8 +39,8 @@ const groupVals: Record<number, string> = Object.fromEntries(
 export const expertFields = defineFields('_ws.expert', {
   expert: { id: '_ws.expert', name: 'Expert Info', type: 'protocol' },
   message: { id: '_ws.expert.message', name: 'Message', type: 'string' },
-  severity: { id: '_ws.expert.severity', name: 'Severity level', type: 'uint32', vals: severityVals },
-  group: { id: '_ws.expert.group', name: 'Group', type: 'uint32', vals: groupVals },
+  severity: { id: '_ws.expert.severity', name: 'Severity level', type: 'uint32', base: 'none', vals: severityVals },
+  group: { id: '_ws.expert.group', name: 'Group', type: 'uint32', base: 'none', vals: groupVals },
 });
 
 export interface ExpertSpec {

@@ -56,6 +56,8 @@ export interface FieldSpec {
   ranges?: readonly ValueRange[];
   /** true_false_string for booleans: [when true, when false]. */
   tfs?: readonly [string, string];
+  /** FT_BYTES only: separator between the bytes' hex pairs (Wireshark's SEP_COLON etc.), e.g. ":". */
+  sep?: string;
   /** Unit appended in labels (BASE_UNIT_STRING), e.g. " bytes". */
   unit?: string;
   description?: string;

@@ -156,7 +156,7 @@ export function formatFieldValue(f: FieldInfo, v: FieldValue): string {
     case 'bytes':
     case 'protocol':
     case 'none':
-      return v instanceof Uint8Array ? formatBytes(v) : String(v);
+      return v instanceof Uint8Array ? formatBytes(v, f.sep) : String(v);
     case 'absolute_time':
       return f.id.endsWith('time_epoch') ? formatEpochTime(v as Timestamp) : formatAbsoluteTime(v as Timestamp);
     case 'relative_time':

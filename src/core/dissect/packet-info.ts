@@ -1,6 +1,7 @@
 import type { ByteView } from './byte-view';
 import { formatEther, formatIPv4, formatIPv6 } from './format';
 import { CaptureState } from './capture-state';
+import { Taps } from './taps';
 
 /** Address kinds a layer can set as the packet's source or destination (Wireshark's AT_* types). */
 export const enum AddrKind {
@@ -73,6 +74,8 @@ export class PacketInfo {
   firstPass = false;
   /** Capture-wide protocol state (conversations, request/response links), kept across frames. */
   state = new CaptureState();
+  /** Listeners for statistics and views (conversations, follow): see taps.ts. Kept across frames. */
+  readonly taps = new Taps();
   frame = 0;
   /** Captured and on-the-wire length of the frame. */
   capLen = 0;
@@ -107,6 +110,15 @@ export class PacketInfo {
    * change the columns or the frame's addresses (Wireshark makes the columns unwritable then).
    */
   inErrorPacket = false;
+  /**
+   * Hand-off from the innermost IPv6 header to the transport above it: the addresses of the checksum
+   * pseudo-header (RFC 8200 §8.1 — the final destination when a routing header is present, the home address
+   * when a Home Address option is, RFC 6275 §6.3) and the hop limit. Set by ipv6 (kind None otherwise); ICMPv6
+   * reads them to verify its checksum and to show "hop limit=" in Info.
+   */
+  readonly pseudoSrc = new AddressRef();
+  readonly pseudoDst = new AddressRef();
+  hopLimit = -1;
   /** The key that selected the current dissector from a table (port, ethertype …). */
   matchKey = 0;
   /** How many times each protocol has been seen in this frame so far (for `ip.src#2` style layers). */
@@ -137,6 +149,9 @@ export class PacketInfo {
     this.fragmented = false;
     this.matchKey = 0;
     this.inErrorPacket = false;
+    this.pseudoSrc.clear();
+    this.pseudoDst.clear();
+    this.hopLimit = -1;
     this.depthOf.clear();
   }
 

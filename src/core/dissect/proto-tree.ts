@@ -102,6 +102,16 @@ export class ProtoTree {
     this.depth = 0;
   }
 
+  /** How many items are open now — a mark to unwind to with `closeTo` when a caught exception left some open. */
+  get openDepth(): number {
+    return this.depth;
+  }
+
+  /** Closes open items until `depth` remain (after a dissector that threw, e.g. inside an ICMP error). */
+  closeTo(depth: number): void {
+    if (depth >= 0 && depth < this.depth) this.depth = depth;
+  }
+
   setLength(i: number, length: number): void {
     if (i >= 0) this.length[i] = length;
   }

@@ -4,8 +4,12 @@
  */
 import * as eth from './eth';
 import * as ip from './ip';
+import * as ipv6 from './ipv6';
+import * as icmpv6 from './icmpv6';
+import * as ah from './ah';
+import * as esp from './esp';
 
-const modules: { handoff(): void }[] = [eth, ip];
+const modules: { handoff(): void }[] = [eth, ip, ipv6, icmpv6, ah, esp];
 
 let registered = false;
 
