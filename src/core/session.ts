@@ -8,6 +8,7 @@ import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type FieldValue } from './disse
 import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
 import { forEachFrameBytes, frameBytes } from './frame-source';
+import { FRAME_HAS_COMMENT, FRAME_NO_TIMESTAMP } from './capture/frame-index';
 import type { CompiledFilter } from './filter/index';
 
 export interface CaptureInfo {
@@ -174,7 +175,8 @@ export class CaptureSession {
     r.iface = index.iface[i];
     r.linkType = iface ? iface.linkType : 1;
     r.ifaceName = iface?.name;
-    r.comments = index.flags[i] & 1 ? comments.get(n) : undefined;
+    r.comments = index.flags[i] & FRAME_HAS_COMMENT ? comments.get(n) : undefined;
+    r.noTimestamp = (index.flags[i] & FRAME_NO_TIMESTAMP) !== 0;
     return r;
   }
 

@@ -52,6 +52,8 @@ export interface FrameRecord {
   iface: number;
   ifaceName?: string;
   comments?: readonly string[];
+  /** The record carried no time (a pcapng Simple Packet Block): Wireshark then shows no time fields. */
+  noTimestamp?: boolean;
 }
 
 /**
@@ -77,7 +79,7 @@ export function dissectFrame(rec: FrameRecord, pinfo: PacketInfo, tree: ProtoTre
   if (rec.ifaceName !== undefined) tree.add(fields.interfaceName, view, 0, 0, rec.ifaceName);
   const encap = wtapEncap[rec.linkType] ?? 0;
   tree.add(fields.encapType, view, 0, 0, encap, full ? `Encapsulation type: ${linkTypeName(rec.linkType)} (${encap})` : undefined);
-  if (tree.wants(fields.time) || tree.wants(fields.timeEpoch)) {
+  if (!rec.noTimestamp && (tree.wants(fields.time) || tree.wants(fields.timeEpoch))) {
     const t: Timestamp = { secs: rec.tsSecs, nsecs: rec.tsNsecs };
     tree.add(fields.time, view, 0, 0, t, full ? `Arrival Time: ${formatAbsoluteTime(t)}` : undefined);
     tree.add(fields.timeEpoch, view, 0, 0, t, undefined);
