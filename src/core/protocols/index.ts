@@ -4,12 +4,16 @@
  */
 import * as eth from './eth';
 import * as ip from './ip';
+import * as tcp from './tcp';
+import * as udp from './udp';
+import * as gre from './gre';
+import * as ppp from './ppp';
 import * as ipv6 from './ipv6';
 import * as icmpv6 from './icmpv6';
 import * as ah from './ah';
 import * as esp from './esp';
 
-const modules: { handoff(): void }[] = [eth, ip, ipv6, icmpv6, ah, esp];
+const modules: { handoff(): void }[] = [eth, ip, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp];
 
 let registered = false;
 
