@@ -31,6 +31,12 @@ export class ProtoTree {
   fieldIdx = new Int32Array(256);
   offset = new Int32Array(256);
   length = new Int32Array(256);
+  /**
+   * Where, in its data source, the view an item was added from ends. For a protocol this is the end of its
+   * bytes as Wireshark's filter engine sees them (the protocol's whole tvb, payload included: `tcp contains
+   * "GET"`), which the item's own length (the header) does not say.
+   */
+  viewEnd = new Int32Array(256);
   parent = new Int32Array(256);
   source = new Uint8Array(256);
   flags = new Uint8Array(256);
@@ -65,6 +71,7 @@ export class ProtoTree {
     this.source[i] = view.source;
     this.offset[i] = view.sourceOffset + offset;
     this.length[i] = length < 0 ? Math.max(0, view.length - offset) : length;
+    this.viewEnd[i] = view.sourceOffset + view.length;
     this.parent[i] = this.depth > 0 ? this.stack[this.depth - 1] : -1;
     this.flags[i] = flags;
     this.values[i] = value;
@@ -136,6 +143,7 @@ export class ProtoTree {
     this.fieldIdx = g(this.fieldIdx, new Int32Array(n));
     this.offset = g(this.offset, new Int32Array(n));
     this.length = g(this.length, new Int32Array(n));
+    this.viewEnd = g(this.viewEnd, new Int32Array(n));
     this.parent = g(this.parent, new Int32Array(n));
     this.source = g(this.source, new Uint8Array(n));
     this.flags = g(this.flags, new Uint8Array(n));

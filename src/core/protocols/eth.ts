@@ -34,6 +34,7 @@ export const experts = defineExperts('eth', {
   invalidLentype: { id: 'eth.invalid_lentype.expert', summary: 'Invalid length/type', severity: 'warn', group: 'protocol' },
   srcNotGroup: { id: 'eth.src_not_group', summary: 'Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)', severity: 'warn', group: 'protocol' },
   lenPastEnd: { id: 'eth.len.past_end', summary: 'Length field value goes past the end of the payload', severity: 'error', group: 'malformed' },
+  paddingBad: { id: 'eth.padding_bad', summary: 'Padding identification may be inaccurate and impact trailer dissector', severity: 'note', group: 'protocol' },
 });
 
 const HEADER = 14;
@@ -41,29 +42,34 @@ const HEADER = 14;
 const MIN_FRAME = 60;
 
 export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): number {
+  // Set first, so a frame too short for the header is reported as a malformed "Ethernet" packet.
+  pinfo.setProtocol('Ethernet');
+  // Addresses a short frame does hold still fill the Source/Destination columns.
+  if (view.has(0, 6)) pinfo.dlDst.set(AddrKind.Ether, view, 0);
+  if (view.has(6, 6)) pinfo.dlSrc.set(AddrKind.Ether, view, 6);
   view.ensure(0, HEADER);
   const lentype = view.u16(12);
-  pinfo.dlDst.set(AddrKind.Ether, view, 0);
-  pinfo.dlSrc.set(AddrKind.Ether, view, 6);
-  pinfo.setProtocol('ETHER');
   const full = tree.full;
   const isLength = lentype <= 1500;
   const srcText = full ? formatEther(view.bytes(6, 6)) : '';
   const dstText = full ? formatEther(view.bytes(0, 6)) : '';
-  const top = tree.open(fields.eth, view, 0, HEADER, null, full ? `${isLength ? 'IEEE 802.3 Ethernet' : 'Ethernet II'}, Src: ${srcText}, Dst: ${dstText}` : undefined);
-  addAddress(tree, view, 0, true, full ? dstText : '');
-  addAddress(tree, view, 6, false, full ? srcText : '');
-  if (view.u8(6) & 1) addExpert(tree, pinfo, experts.srcNotGroup, view, 6, 6);
+  // An 802.3 frame's summary names no addresses (Wireshark's wording, trailing space included).
+  const title = isLength ? 'IEEE 802.3 Ethernet ' : lentype < 0x600 ? 'Ethernet Unknown' : 'Ethernet II';
+  pinfo.setInfo(title);
+  const top = tree.open(fields.eth, view, 0, HEADER, null, full ? (isLength ? title : `${title}, Src: ${srcText}, Dst: ${dstText}`) : undefined);
+  addAddress(tree, pinfo, view, 0, true, full ? dstText : '');
+  addAddress(tree, pinfo, view, 6, false, full ? srcText : '');
 
   if (isLength) {
-    tree.add(fields.len, view, 12, 2, lentype);
-    tree.close();
-    const avail = view.length - HEADER;
     let payloadLen = lentype;
+    tree.open(fields.len, view, 12, 2, lentype);
     if (lentype > view.reportedLength - HEADER) {
       addExpert(tree, pinfo, experts.lenPastEnd, view, 12, 2);
       payloadLen = Math.max(0, view.reportedLength - HEADER);
     }
+    tree.close();
+    tree.close();
+    const avail = view.length - HEADER;
     const payload = view.sub(HEADER, Math.min(payloadLen, avail), payloadLen);
     const llc = findDissector('llc');
     if (llc) callDissector(llc, payload, pinfo, tree);
@@ -72,9 +78,12 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     return view.length;
   }
   if (lentype < 0x600) {
-    tree.add(fields.invalidLentype, view, 12, 2, lentype);
-    addExpert(tree, pinfo, experts.invalidLentype, view, 12, 2, `Invalid length/type: 0x${hex(lentype, 4)} (${lentype})`);
+    const msg = `Invalid length/type: 0x${hex(lentype, 4)} (${lentype})`;
+    tree.open(fields.invalidLentype, view, 12, 2, lentype);
+    addExpert(tree, pinfo, experts.invalidLentype, view, 12, 2, msg);
     tree.close();
+    tree.close();
+    pinfo.appendInfo(`: ${msg}`);
     dissectData(view.sub(HEADER), pinfo, tree);
     return view.length;
   }
@@ -98,7 +107,7 @@ export function dissectEthertype(etype: number, payload: ByteView, pinfo: Packet
   return payload.length;
 }
 
-function addAddress(tree: ProtoTree, view: ByteView, offset: number, isDst: boolean, text: string): void {
+function addAddress(tree: ProtoTree, pinfo: PacketInfo, view: ByteView, offset: number, isDst: boolean, text: string): void {
   const own = isDst ? fields.dst : fields.src;
   // The summary and filter paths usually want none of these: skip making the byte view then.
   const mac = tree.wants(own) || tree.wants(fields.addr) ? view.bytes(offset, 6) : null;
@@ -106,17 +115,21 @@ function addAddress(tree: ProtoTree, view: ByteView, offset: number, isDst: bool
   const lg = (b0 & 2) !== 0;
   const ig = (b0 & 1) !== 0;
   tree.open(own, view, offset, 6, mac, tree.full ? `${isDst ? 'Destination' : 'Source'}: ${text}` : undefined);
+  // IEEE 802.3 clause 3.2.3(b): the source is always an individual address.
+  if (!isDst && ig) addExpert(tree, pinfo, experts.srcNotGroup, view, offset, 0);
   tree.add(fields.addr, view, offset, 6, mac, tree.full ? `Address: ${text}` : undefined);
   tree.add(isDst ? fields.dstLg : fields.srcLg, view, offset, 3, lg);
-  tree.add(isDst ? fields.dstIg : fields.srcIg, view, offset, 3, ig);
   tree.add(fields.lg, view, offset, 3, lg, undefined, 2);
+  tree.add(isDst ? fields.dstIg : fields.srcIg, view, offset, 3, ig);
   tree.add(fields.ig, view, offset, 3, ig, undefined, 2);
   tree.close();
 }
 
 /**
- * Bytes after the payload: zero padding up to the 60-byte minimum, then a trailer, and — when the frame is at
- * least 64 bytes and 4 bytes remain — a frame check sequence (Wireshark's default FCS heuristic).
+ * Bytes after the payload. A frame that reaches the 60-byte minimum was padded up to it: when those bytes
+ * are all zero they are padding, otherwise everything after the payload is a trailer (with a note that
+ * non-zero padding may hide in it). Then, when the frame is at least 64 bytes on the wire and 4 bytes
+ * remain, the last 4 are taken as the frame check sequence (Wireshark's default FCS heuristic).
  */
 function addTrailer(ethItem: number, view: ByteView, payloadEnd: number, pinfo: PacketInfo, tree: ProtoTree): void {
   const end = view.length;
@@ -129,22 +142,32 @@ function addTrailer(ethItem: number, view: ByteView, payloadEnd: number, pinfo: 
 function addTrailerItems(view: ByteView, payloadEnd: number, pinfo: PacketInfo, tree: ProtoTree): void {
   const end = view.length;
   let at = payloadEnd;
-  if (payloadEnd < MIN_FRAME) {
-    const pad = Math.min(end, MIN_FRAME) - payloadEnd;
-    if (pad > 0) {
-      tree.add(fields.padding, view, at, pad, view.bytes(at, pad));
+  let paddingBad = false;
+  if (payloadEnd < MIN_FRAME && view.reportedLength >= MIN_FRAME) {
+    // Reads the whole padding region: a frame cut short inside it by the snapshot length is truncated.
+    let zeros = true;
+    for (let i = payloadEnd; i < MIN_FRAME; i++) if (view.u8(i) !== 0) zeros = false;
+    if (zeros) {
+      const pad = MIN_FRAME - payloadEnd;
+      tree.add(fields.padding, view, at, pad, tree.wants(fields.padding) ? view.bytes(at, pad) : null);
       at += pad;
+    } else {
+      paddingBad = true;
     }
   }
   const rest = end - at;
   if (rest <= 0) return;
   const hasFcs = rest >= 4 && pinfo.len >= 64;
   const trailerLen = hasFcs ? rest - 4 : rest;
-  if (trailerLen > 0) tree.add(fields.trailer, view, at, trailerLen, view.bytes(at, trailerLen));
+  if (trailerLen > 0) {
+    tree.open(fields.trailer, view, at, trailerLen, tree.wants(fields.trailer) ? view.bytes(at, trailerLen) : null);
+    if (paddingBad) addExpert(tree, pinfo, experts.paddingBad, view, at, 0, "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros.");
+    tree.close();
+  }
   if (hasFcs) {
     const fcsAt = end - 4;
     tree.add(fields.fcs, view, fcsAt, 4, view.u32(fcsAt), tree.full ? `Frame check sequence: 0x${hex(view.u32(fcsAt), 8)} [unverified]` : undefined);
-    tree.addGenerated(fields.fcsStatus, view, fcsAt, 4, 2);
+    tree.addGenerated(fields.fcsStatus, view, fcsAt, 0, 2);
   }
 }
 

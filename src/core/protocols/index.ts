@@ -4,6 +4,8 @@
  */
 import * as eth from './eth';
 import * as ip from './ip';
+import * as arp from './arp';
+import * as icmp from './icmp';
 import * as tcp from './tcp';
 import * as udp from './udp';
 import * as gre from './gre';
@@ -13,7 +15,7 @@ import * as icmpv6 from './icmpv6';
 import * as ah from './ah';
 import * as esp from './esp';
 
-const modules: { handoff(): void }[] = [eth, ip, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp];
+const modules: { handoff(): void }[] = [eth, ip, arp, icmp, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp];
 
 let registered = false;
 
