@@ -58,6 +58,8 @@ export interface FieldSpec {
   tfs?: readonly [string, string];
   /** FT_BYTES only: separator between the bytes' hex pairs (Wireshark's SEP_COLON etc.), e.g. ":". */
   sep?: string;
+  /** Protocol fields only: the short name (`tshark -G protocols`, 2nd column), when it differs from the Protocol column text. */
+  short?: string;
   /** Unit appended in labels (BASE_UNIT_STRING), e.g. " bytes". */
   unit?: string;
   description?: string;

@@ -137,7 +137,7 @@ const opcodeNames: Readonly<Record<number, string>> = {
 const drarpErrorNames: Readonly<Record<number, string>> = { 1: 'restricted', 2: 'no address', 3: 'serverdown', 4: 'moved', 5: 'failure' };
 
 export const fields = defineFields('arp', {
-  arp: { id: 'arp', name: 'Address Resolution Protocol', type: 'protocol' },
+  arp: { id: 'arp', name: 'Address Resolution Protocol', type: 'protocol', short: 'ARP/RARP' },
   hwType: { id: 'arp.hw.type', name: 'Hardware type', type: 'uint16', base: 'dec', vals: hwTypeNames },
   protoType: { id: 'arp.proto.type', name: 'Protocol type', type: 'uint16', base: 'hex', vals: etypeNames },
   hwSize: { id: 'arp.hw.size', name: 'Hardware size', type: 'uint8', base: 'dec' },

@@ -22,7 +22,7 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): voi
 }
 
 function hexPreview(view: ByteView, n: number): string {
-  const shown = Math.min(n, 24);
+  const shown = Math.min(n, 36);
   let s = '';
   for (let i = 0; i < shown; i++) s += view.u8(i).toString(16).padStart(2, '0');
   return n > shown ? s + '…' : s;

@@ -1,4 +1,4 @@
-import { defineFields } from '../dissect/field-registry';
+import { defineFields, fieldById } from '../dissect/field-registry';
 import { BoundsError, ByteView, ReportedBoundsError } from '../dissect/byte-view';
 import { tables } from '../dissect/dissector-tables';
 import { addExpert, defineExperts } from '../dissect/expert';
@@ -115,11 +115,18 @@ export function dissectFrame(rec: FrameRecord, pinfo: PacketInfo, tree: ProtoTre
   void top;
 }
 
+/** The short name of the protocol that was being dissected (the last layer), as Wireshark names it in "[Malformed Packet: …]". */
+function currentProtocolName(pinfo: PacketInfo): string {
+  const abbrev = pinfo.layers[pinfo.layers.length - 1];
+  const f = abbrev === undefined ? undefined : fieldById(abbrev);
+  return f?.short ?? (pinfo.protocol || 'Frame');
+}
+
 /** Wireshark's show_exception: what a dissector's bounds error means for the frame. */
 export function reportException(e: unknown, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void {
-  const proto = pinfo.protocol || 'frame';
+  const proto = currentProtocolName(pinfo);
   if (e instanceof BoundsError) {
-    pinfo.appendInfo(' [Packet size limited during capture]');
+    pinfo.appendInfo('[Packet size limited during capture]');
     tree.add(wsFields.short, view, 0, 0, null, tree.full ? `[Packet size limited during capture: ${proto} truncated]` : undefined);
   } else if (e instanceof ReportedBoundsError || e instanceof RangeError) {
     pinfo.malformed = true;
