@@ -15,7 +15,16 @@ import * as icmpv6 from './icmpv6';
 import * as ah from './ah';
 import * as esp from './esp';
 
-const modules: { handoff(): void }[] = [eth, ip, arp, icmp, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp];
+import * as llc from './llc';
+import * as vlan from './vlan';
+import * as sll from './sll';
+import * as nullLoopback from './null';
+import * as raw from './raw';
+import * as nflog from './nflog';
+import * as wlan from './wlan';
+import * as radiotap from './radiotap';
+
+const modules: { handoff(): void }[] = [eth, ip, arp, icmp, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp, llc, vlan, sll, nullLoopback, raw, nflog, wlan, radiotap];
 
 let registered = false;
 
