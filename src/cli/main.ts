@@ -5,16 +5,22 @@ import { info } from './commands/info';
 import { list } from './commands/list';
 import { fields } from './commands/fields';
 import { tree } from './commands/tree';
+import { checkFilter } from './commands/check-filter';
+import { conv } from './commands/conv';
+import { endpoints } from './commands/endpoints';
 
 type Command = (argv: string[], out: Output) => Promise<number>;
 
-const commands: Record<string, Command> = { info, list, fields, tree };
+const commands: Record<string, Command> = { info, list, fields, tree, 'check-filter': checkFilter, conv, endpoints };
 
 const USAGE = `usage: fathom <command> …
   info FILE                         capture facts as JSON
   list FILE [-Y FILTER] [--json]    one line per frame
   fields FILE -e FIELD … [-Y F]     field values, like tshark -T fields
-  tree FILE FRAME [--json]          the detail tree of one frame`;
+  tree FILE FRAME [--json]          the detail tree of one frame
+  check-filter EXPR                 exit 0 if EXPR is a valid display filter
+  conv FILE --type T [-Y F] [--json]       conversations (T: eth, ip, ipv6, tcp, udp)
+  endpoints FILE --type T [-Y F] [--json]  endpoints`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

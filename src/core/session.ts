@@ -4,12 +4,14 @@ import { linkTypeName } from './capture/link-types';
 import type { CaptureWarning } from './capture/capture-types';
 import { fieldById, fieldByIndex, fieldCount, type FieldInfo } from './dissect/field-registry';
 import { PacketInfo } from './dissect/packet-info';
-import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type FieldValue } from './dissect/proto-tree';
+import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type DataSource, type FieldValue } from './dissect/proto-tree';
 import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
 import { forEachFrameBytes, frameBytes } from './frame-source';
 import { FRAME_HAS_COMMENT, FRAME_NO_TIMESTAMP } from './capture/frame-index';
 import type { CompiledFilter } from './filter/index';
+import { ConversationCollector, CONVERSATION_TYPES, type Conversation, type ConversationTable, type ConversationType } from './analysis/conversations';
+import { endpointsOf, type Endpoint } from './analysis/endpoints';
 
 export interface CaptureInfo {
   name: string;
@@ -97,6 +99,8 @@ export class CaptureSession {
   }
 
   private firstPassDone: Promise<void> | null = null;
+  /** Conversations of every type over the whole capture, gathered during the first pass. */
+  private traffic: ConversationCollector | null = null;
 
   /**
    * Dissects every frame once, in order, so protocols can record cross-frame state (DESIGN.md §1). Runs once,
@@ -106,7 +110,11 @@ export class CaptureSession {
     this.firstPassDone ??= (async () => {
       const nothing = new Uint8Array(fieldCount());
       this.pinfo.state.frameCount = this.frameCount;
+      this.pinfo.state.frameTimes = this.capture.index;
       this.pinfo.firstPass = true;
+      // Conversation tables come with the first pass, at the cost of a hash update per address layer.
+      const traffic = new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
+      const stopTraffic = traffic.attach(this.pinfo.taps);
       try {
         await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
           this.tree.reset(false, nothing);
@@ -115,7 +123,9 @@ export class CaptureSession {
         });
       } finally {
         this.pinfo.firstPass = false;
+        stopTraffic();
       }
+      this.traffic = traffic;
     })();
     return this.firstPassDone;
   }
@@ -239,15 +249,21 @@ export class CaptureSession {
     });
   }
 
-  /** The full detail tree of one frame. */
-  async detail(frame: number): Promise<{ row: ListRow; tree: TreeNode[] }> {
+  /**
+   * The full detail tree of one frame, with its data sources: [0] is the frame's bytes, then the ones its
+   * dissection added (reassembled datagrams); tree nodes' `source` indexes this list. The extra sources are
+   * copies, so the caller may keep or transfer them.
+   */
+  async detail(frame: number): Promise<{ row: ListRow; tree: TreeNode[]; sources: DataSource[] }> {
     if (frame < 1 || frame > this.frameCount) throw new RangeError(`frame ${frame} is not in the capture (1–${this.frameCount})`);
     await this.ensureFirstPass();
     const bytes = await frameBytes(this.capture, frame);
     const rec = this.record(frame, bytes);
     this.tree.reset(true);
     dissectFrame(rec, this.pinfo, this.tree);
-    return { row: this.row(rec), tree: buildTree(this.tree) };
+    const sources: DataSource[] = [{ name: `Frame (${bytes.length} bytes)`, bytes }];
+    for (const s of this.tree.sources) sources.push({ name: s.name, bytes: s.bytes.slice() });
+    return { row: this.row(rec), tree: buildTree(this.tree), sources };
   }
 
   /**
@@ -277,7 +293,7 @@ export class CaptureSession {
         const bytes = await frameBytes(this.capture, ref);
         this.tree.reset(false, compiled.referenceMask());
         dissectFrame(this.record(ref, bytes), this.pinfo, this.tree);
-        compiled.setReferenceFrame(this.tree, [bytes]);
+        compiled.setReferenceFrame(this.tree, [bytes, ...this.tree.sources.map((s) => s.bytes)]);
       } else {
         compiled.setReferenceFrame(null);
       }
@@ -309,10 +325,61 @@ export class CaptureSession {
       this.tree.reset(false, mask);
       dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
       sources[0] = bytes;
+      // Reassembled data sources of this frame follow the frame's bytes, at the index tree items carry.
+      sources.length = 1;
+      for (const s of this.tree.sources) sources.push(s.bytes);
       const k = n - first;
       for (const i of active) if (filters[i].matches(this.tree, sources)) out[i][k >> 3] |= 1 << (k & 7);
     });
     return out;
+  }
+
+  /** Time of frame 1: relative times (conversation starts) are measured from it. */
+  private get firstSecs(): number {
+    return this.capture.index.count ? this.capture.index.tsSec[0] : 0;
+  }
+
+  private get firstNsecs(): number {
+    return this.capture.index.count ? this.capture.index.tsNsec[0] : 0;
+  }
+
+  /**
+   * Conversations of one type (Wireshark's Conversations window), over every frame or only the frames a
+   * display filter keeps. Without a filter the tables come from the first pass and cost nothing more.
+   */
+  async conversations(type: ConversationType, filter?: CompiledFilter | null): Promise<Conversation[]> {
+    return (await this.conversationTable(type, filter)).conversations();
+  }
+
+  /** Endpoints of one type (Wireshark's Endpoints window), likewise. */
+  async endpoints(type: ConversationType, filter?: CompiledFilter | null): Promise<Endpoint[]> {
+    return endpointsOf(await this.conversationTable(type, filter));
+  }
+
+  /** The conversation table of a type: the first pass's, or one gathered from the frames a filter keeps. */
+  async conversationTable(type: ConversationType, filter?: CompiledFilter | null): Promise<ConversationTable> {
+    await this.ensureFirstPass();
+    if (!filter || filter.matchesAll) return this.traffic!.tables.get(type)!;
+    const collector = new ConversationCollector([type], this.firstSecs, this.firstNsecs);
+    const stop = collector.attach(this.pinfo.taps, true);
+    const mask = filter.wanted;
+    const sources: Uint8Array[] = [new Uint8Array(0)];
+    if (filter.references.length) filter.setReferenceFrame(null);
+    try {
+      // A frame's reports wait for its verdict: the filter can only be tested once the frame is dissected.
+      await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
+        this.tree.reset(false, mask);
+        dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+        sources[0] = bytes;
+        sources.length = 1;
+        for (const s of this.tree.sources) sources.push(s.bytes);
+        collector.endFrame(filter.matches(this.tree, sources));
+      });
+    } finally {
+      collector.endFrame(false);
+      stop();
+    }
+    return collector.tables.get(type)!;
   }
 }
 

@@ -1,24 +1,28 @@
-import { parseArgs } from '../args';
-import { openSession, reportWarnings, requireNoFilter } from '../context';
+import { parseArgs, single } from '../args';
+import { openSession, reportWarnings } from '../context';
+import { compileCliFilter, forEachMatchingRun } from '../filter-option';
 import type { Output } from '../output';
 
 /** `fathom list FILE [-Y FILTER] [--json]`: one summary line per frame. */
 export async function list(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, ['-Y'], ['--json']);
-  requireNoFilter(args);
+  const filterText = single(args, '-Y');
+  const filter = filterText === undefined ? null : compileCliFilter(filterText);
   const session = await openSession(args.positionals[0]);
   reportWarnings(session);
   const json = args.flags.has('--json');
   if (json) out.line('[');
   let first = true;
-  await session.list(1, session.frameCount, (r) => {
-    if (json) {
-      out.line((first ? '' : ',') + JSON.stringify(r));
-      first = false;
-    } else {
-      out.line(`${r.number}\t${r.time}\t${r.source}\t${r.destination}\t${r.protocol}\t${r.length}\t${r.info}`);
-    }
-  });
+  await forEachMatchingRun(session, filter, (a, b) =>
+    session.list(a, b, (r) => {
+      if (json) {
+        out.line((first ? '' : ',') + JSON.stringify(r));
+        first = false;
+      } else {
+        out.line(`${r.number}\t${r.time}\t${r.source}\t${r.destination}\t${r.protocol}\t${r.length}\t${r.info}`);
+      }
+    }),
+  );
   if (json) out.line(']');
   return 0;
 }

@@ -12,6 +12,13 @@ export class CaptureState {
   /** Frames in the capture, so per-frame columns (typed arrays indexed by frame − 1) can be sized once. */
   frameCount = 0;
 
+  /**
+   * Arrival time of every frame (the capture index's columns, slot i = frame i + 1), so state can measure the
+   * time between two frames without keeping times of its own; null when frames are dissected without an
+   * index (tests), where state that needs times records them itself.
+   */
+  frameTimes: { readonly tsSec: ArrayLike<number>; readonly tsNsec: ArrayLike<number> } | null = null;
+
   of<T>(name: string, create: () => T): T {
     let s = this.slots.get(name) as T | undefined;
     if (s === undefined) {

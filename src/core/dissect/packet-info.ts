@@ -182,6 +182,16 @@ export class PacketInfo {
     this.info = this.info.slice(0, this.fence) + text + this.info.slice(this.fence);
   }
 
+  /**
+   * Puts text at the very start of Info and moves the fence past it, so a later layer that sets Info keeps
+   * it (Wireshark's col_prepend_fence_fstr: "[TCP Retransmission] " stays before an application's Info).
+   */
+  prependInfoFenced(text: string): void {
+    if (this.inErrorPacket) return;
+    this.info = text + this.info;
+    this.fence += text.length;
+  }
+
   /** Keeps what Info holds now; later layers append after it (used by tunnels and ICMP errors). */
   setInfoFence(): void {
     this.fence = this.info.length;

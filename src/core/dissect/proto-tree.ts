@@ -13,6 +13,12 @@ export interface Timestamp {
   readonly nsecs: number;
 }
 
+/** A data source of a frame other than its own bytes (a reassembled datagram …). */
+export interface DataSource {
+  name: string;
+  bytes: Uint8Array;
+}
+
 export const ITEM_GENERATED = 1;
 export const ITEM_HIDDEN = 2;
 
@@ -43,6 +49,11 @@ export class ProtoTree {
   values: FieldValue[] = [];
   labels: (string | undefined)[] = [];
   private wanted: Uint8Array | null = null;
+  /**
+   * Data sources of this frame beyond the frame itself (source 0): reassembled datagrams and the like, which
+   * the hex pane shows as extra tabs ("Reassembled IPv4 (3508 bytes)"). Entry k is source k + 1. Reset per frame.
+   */
+  readonly sources: DataSource[] = [];
   /** For each open level, the nearest recorded ancestor (or -1). */
   private stack = new Int32Array(4096);
   private depth = 0;
@@ -53,7 +64,18 @@ export class ProtoTree {
     this.wanted = full ? null : wanted;
     this.count = 0;
     this.depth = 0;
+    if (this.sources.length) this.sources.length = 0;
     // values/labels beyond `count` are stale and ignored; truncating the arrays per frame costs more than it saves.
+  }
+
+  /**
+   * Adds a data source for this frame and returns its index: views over `bytes` made with that index as their
+   * `source` (and `sourceOffset` 0) put their items into it. At most 255 sources per frame (items store it in a byte).
+   */
+  addSource(name: string, bytes: Uint8Array): number {
+    if (this.sources.length >= 255) throw new RangeError('too many data sources in one frame');
+    this.sources.push({ name, bytes });
+    return this.sources.length;
   }
 
   /** Whether a field would be recorded (lets dissectors skip computing costly values). */

@@ -1,4 +1,5 @@
 import type { PacketInfo } from './packet-info';
+import type { ByteView } from './byte-view';
 
 /**
  * Taps: protocols report what statistics and views need (conversations, endpoints, follow stream) as they
@@ -46,4 +47,71 @@ export class Taps {
     const l = this.listeners.get(name);
     if (l) for (const fn of l) fn(record, pinfo);
   }
+}
+
+/**
+ * What the follow taps carry ('tcp.follow', 'udp.follow'): the transport's payload as captured and, for TCP,
+ * the numbers that put it in order. Emitted for every segment or datagram outside an ICMP error.
+ */
+export interface PayloadTapRecord {
+  payload: ByteView;
+  /** tcp.stream / udp.stream where known, else -1. */
+  stream: number;
+  /** TCP only: tcp.seq and tcp.ack as shown (relative when the analysis makes them so), the flags, tcp.len. */
+  seq: number;
+  ack: number;
+  flags: number;
+  segLen: number;
+}
+
+// One record object per kind: a record lives only while its emit runs, so it is refilled, never allocated.
+const addressRecord: AddressTapRecord = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, stream: -1 };
+const payloadRecord: PayloadTapRecord = { payload: null as unknown as ByteView, stream: -1, seq: 0, ack: 0, flags: 0, segLen: 0 };
+
+/**
+ * Reports a layer's addresses (at `srcOffset`/`dstOffset` of `view`) to the `name` tap. Layers quoted in an
+ * ICMP error are not reported: Wireshark's statistics skip error packets.
+ */
+export function tapAddresses(pinfo: PacketInfo, name: string, kind: number, view: ByteView, srcOffset: number, dstOffset: number): void {
+  if (pinfo.inErrorPacket || !pinfo.taps.listening(name)) return;
+  const r = addressRecord;
+  r.kind = kind;
+  r.data = view.data;
+  r.srcAt = view.start + srcOffset;
+  r.dstAt = view.start + dstOffset;
+  r.srcPort = 0;
+  r.dstPort = 0;
+  r.stream = -1;
+  pinfo.taps.emit(name, r, pinfo);
+}
+
+/** Reports a transport layer: the packet's current source and destination (network, else link layer) and ports. */
+export function tapTransport(pinfo: PacketInfo, name: string, srcPort: number, dstPort: number, stream: number): void {
+  if (pinfo.inErrorPacket || !pinfo.taps.listening(name)) return;
+  const src = pinfo.netSrc.kind !== 0 ? pinfo.netSrc : pinfo.dlSrc;
+  const dst = pinfo.netDst.kind !== 0 ? pinfo.netDst : pinfo.dlDst;
+  const r = addressRecord;
+  r.kind = src.kind;
+  r.data = src.data;
+  r.srcAt = src.at;
+  r.dstAt = dst.at;
+  r.srcPort = srcPort;
+  r.dstPort = dstPort;
+  r.stream = stream;
+  // Both addresses come from one layer, so they share `data`; a mixed pair (never seen) is not reported.
+  if (dst.data !== src.data || dst.kind !== src.kind) return;
+  pinfo.taps.emit(name, r, pinfo);
+}
+
+/** Reports a transport payload to a follow tap. */
+export function tapPayload(pinfo: PacketInfo, name: string, payload: ByteView, stream: number, seq = 0, ack = 0, flags = 0, segLen = payload.length): void {
+  if (pinfo.inErrorPacket || !pinfo.taps.listening(name)) return;
+  const r = payloadRecord;
+  r.payload = payload;
+  r.stream = stream;
+  r.seq = seq;
+  r.ack = ack;
+  r.flags = flags;
+  r.segLen = segLen;
+  pinfo.taps.emit(name, r, pinfo);
 }

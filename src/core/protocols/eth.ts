@@ -2,6 +2,7 @@ import { defineFields } from '../dissect/field-registry';
 import { tables, findDissector, callDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts } from '../dissect/expert';
 import { AddrKind, type PacketInfo } from '../dissect/packet-info';
+import { tapAddresses } from '../dissect/taps';
 import type { ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import { formatEther, hex } from '../dissect/format';
@@ -49,6 +50,8 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
   if (view.has(6, 6)) pinfo.dlSrc.set(AddrKind.Ether, view, 6);
   view.ensure(0, HEADER);
   const lentype = view.u16(12);
+  // Wireshark reports the addresses to its statistics as soon as the header is read.
+  tapAddresses(pinfo, 'eth', AddrKind.Ether, view, 6, 0);
   const full = tree.full;
   const isLength = lentype <= 1500;
   const srcText = full ? formatEther(view.bytes(6, 6)) : '';

@@ -23,6 +23,9 @@ import * as raw from './raw';
 import * as nflog from './nflog';
 import * as wlan from './wlan';
 import * as radiotap from './radiotap';
+// Cross-frame analyses that plug into protocols through their hooks (protocols never import analysis).
+import { tcpAnalysisHook } from '../analysis/tcp-analysis';
+import { udpStreamHook } from '../analysis/udp-streams';
 
 const modules: { handoff(): void }[] = [eth, ip, arp, icmp, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp, llc, vlan, sll, nullLoopback, raw, nflog, wlan, radiotap];
 
@@ -32,6 +35,8 @@ export function registerProtocols(): void {
   if (registered) return;
   registered = true;
   for (const m of modules) m.handoff();
+  tcp.setTcpStateHook(tcpAnalysisHook);
+  udp.setUdpStreamHook(udpStreamHook);
 }
 
 export { dissectFrame, type FrameRecord } from './frame';

@@ -2,6 +2,7 @@ import { defineFields, textField } from '../dissect/field-registry';
 import { tables, findDissector, callDissector, registerDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts } from '../dissect/expert';
 import { AddrKind, type PacketInfo } from '../dissect/packet-info';
+import { tapAddresses } from '../dissect/taps';
 import type { ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import { formatIPv4, hex } from '../dissect/format';
@@ -9,6 +10,7 @@ import { LinkType } from '../capture/link-types';
 import { ipProtoNames } from './values/ipproto';
 import { dscpNames, dscpShort, ecnNames, ecnShort } from './values/dsfield';
 import { dissect as dissectData } from './data';
+import { ipv4FragmentKey, ipv4Reassembly, reassembleFragment } from '../analysis/ip-reassembly';
 
 /** Internet Protocol version 4 (RFC 791; DSCP/ECN per RFC 2474/3168). */
 const setNotSet = ['Set', 'Not set'] as const;
@@ -174,6 +176,8 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     tree.add(fields.host, view, 16, 4, formatIPv4(dst), undefined, 2);
   }
   if (hlen > MIN_HEADER) dissectOptions(view, hlen, pinfo, tree);
+  // Every IPv4 layer counts in the statistics (tunnels too), fragments included, before the payload.
+  tapAddresses(pinfo, 'ip', AddrKind.IPv4, view, 12, 16);
   if (full) tree.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(dst)}`);
   tree.close();
   void dstFirst;
@@ -184,13 +188,32 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
   }
   pinfo.ipProto = proto;
   const reported = Math.min(totalLen, view.reportedLength);
-  const payload = view.sub(hlen, Math.min(totalLen, view.length) - hlen, reported - hlen);
+  let payload = view.sub(hlen, Math.min(totalLen, view.length) - hlen, reported - hlen);
   if (mf || fragOffset !== 0) {
-    pinfo.fragmented = true;
-    pinfo.setInfo(`Fragmented IP protocol (proto=${ipProtoNames[proto] ?? 'Unknown'} ${proto}, off=${fragOffset * 8}, ID=${hex(id, 4)})`);
-    dissectData(payload, pinfo, tree);
-    return reported;
+    // RFC 791 §3.2: fragments are put back together (analysis/ip-reassembly.ts); its items go in the IP tree.
+    tree.reopen(top);
+    const frag = reassembleFragment(
+      { family: ipv4Reassembly, key: ipv4FragmentKey(view, proto, id), offset: fragOffset * 8, more: mf, payload, claimed: totalLen - hlen, headerBytes: hlen, at: view, atOffset: 0 },
+      pinfo,
+      tree,
+    );
+    tree.close();
+    if (frag.payload) {
+      // This frame completes the datagram: the next protocol gets all of it.
+      payload = frag.payload;
+    } else if (frag.attempted || fragOffset !== 0) {
+      pinfo.fragmented = true;
+      const where = frag.reassembledIn > 0 && !frag.completesHere ? ` [Reassembled in #${frag.reassembledIn}]` : '';
+      pinfo.setInfo(`Fragmented IP protocol (proto=${ipProtoNames[proto] ?? 'Unknown'} ${proto}, off=${fragOffset * 8}, ID=${hex(id, 4)})${where}`);
+      dissectData(payload, pinfo, tree);
+      return reported;
+    } else {
+      // Not put to reassembly (not all captured, or empty): a first fragment is dissected as far as it goes.
+      pinfo.fragmented = true;
+    }
   }
+  // Nothing to hand on: tshark calls no next protocol for an empty payload.
+  if (payload.reportedLength === 0) return reported;
   if (tables.ipProto.tryDissect(proto, payload, pinfo, tree) < 0) {
     pinfo.setInfo(`${ipProtoNames[proto] ?? 'Unknown'} (${proto})`);
     dissectData(payload, pinfo, tree);

@@ -2,6 +2,7 @@ import { defineFields, type FieldInfo } from '../dissect/field-registry';
 import { tables, findDissector, callDissector, registerDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts } from '../dissect/expert';
 import { AddrKind, type PacketInfo } from '../dissect/packet-info';
+import { tapAddresses } from '../dissect/taps';
 import { ByteView } from '../dissect/byte-view';
 import { ITEM_HIDDEN, type ProtoTree } from '../dissect/proto-tree';
 import { bitPattern, formatIPv6, hex } from '../dissect/format';
@@ -9,6 +10,7 @@ import { LinkType } from '../capture/link-types';
 import { ipProtoNames } from './values/ipproto';
 import { dscpNames, dscpShort, ecnNames, ecnShort } from './values/dsfield';
 import { dissect as dissectData } from './data';
+import { ipv6FragmentKey, ipv6Reassembly, reassembleFragment, reassemblyState } from '../analysis/ip-reassembly';
 
 /**
  * Internet Protocol version 6 (RFC 8200) and its extension headers: Hop-by-Hop and Destination Options
@@ -270,13 +272,19 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
 
   // The packet as its payload length says: extension headers and payload are read within it.
   const end = HEADER + Math.max(0, payloadLen);
-  const pkt = view.sub(0, Math.min(end, view.length), end);
+  // After a Fragment header that completes its packet, the chain goes on in the reassembled bytes (`pkt`);
+  // `base` is then how many of the frame's bytes came before them.
+  let pkt = view.sub(0, Math.min(end, view.length), end);
+  let base = 0;
+  // Where the bytes the header claims end (a fragment is reassembled only if they are all captured).
+  let claimedEnd = HEADER + (jumbo >= 0 ? jumbo : plen);
 
   // RFC 8200 §4.1: the extension headers form a chain, each naming the next. Iterate, bounded.
   let off = HEADER;
   let nxt = nxt0;
   let count = 0;
-  let nonFirstFragment = false;
+  /** The chain stops at a fragment that is not (or not yet) reassembled: its payload is shown as data. */
+  let unreassembled = false;
   let chainCut = false;
   while (isExtensionHeader(nxt)) {
     if (count === MAX_EXT_HEADERS) {
@@ -297,10 +305,21 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     } else if (nxt === NXT_FRAGMENT) {
       hdrLen = 8;
       const fragWord = pkt.u16(off + 2);
-      dissectFragment(pkt, off, pinfo, tree);
-      if ((fragWord & 0xfff8) !== 0) nonFirstFragment = true;
-      if ((fragWord & 0xfff9) !== 0) pinfo.fragmented = true;
+      dissectFragment(pkt, off, tree);
       if (jumbo >= 0) addExpert(tree, pinfo, experts.jumboFragment, pkt, off, 8);
+      if ((fragWord & 0xfff9) !== 0) {
+        const reassembled = fragmentStep(view, pkt, off, claimedEnd - off - 8, pinfo, tree);
+        if (reassembled) {
+          // RFC 8200 §4.5: the fragmentable part, put back together, carries the rest of the chain.
+          base += off + 8;
+          pkt = reassembled;
+          claimedEnd = reassembled.length;
+          off = 0;
+          nxt = hdrNxt;
+          continue;
+        }
+        if (reassembled === null) unreassembled = true;
+      }
     } else {
       hdrLen = (pkt.u8(off + 1) + 1) * 8;
       pkt.ensure(off, hdrLen);
@@ -309,18 +328,22 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     }
     off += hdrLen;
     nxt = hdrNxt;
-    if (nonFirstFragment) break;
+    if (unreassembled) break;
   }
+  // Reported after the extension headers, before the payload (every IPv6 layer counts). A fragment that does
+  // not complete its packet is not reported: Wireshark counts a fragmented packet once, where it is reassembled.
+  if (!unreassembled) tapAddresses(pinfo, 'ipv6', AddrKind.IPv6, view, 8, 24);
   pinfo.ipProto = nxt;
-  // Wireshark's IPv6 item spans the headers it walked; a later fragment's Fragment header is left out.
-  tree.setLength(top, Math.min(nonFirstFragment ? off - 8 : off, view.length));
+  // Wireshark's IPv6 item spans the headers it walked (in the frame, then in the reassembled bytes); the
+  // Fragment header of a fragment shown as data is left out.
+  tree.setLength(top, base > 0 ? base + off : Math.min(unreassembled ? off - 8 : off, view.length));
   tree.close();
 
   const payload = pkt.sub(off);
   if (chainCut) {
     dissectData(payload, pinfo, tree);
-  } else if (nonFirstFragment) {
-    // Not reassembled: a later fragment's bytes mean nothing alone.
+  } else if (unreassembled) {
+    // Not reassembled here: a fragment's bytes mean nothing alone.
     dissectData(payload, pinfo, tree);
   } else if (nxt === NXT_NONE) {
     pinfo.setInfo('IPv6 no next header');
@@ -747,8 +770,8 @@ function dissectRplRoute(pkt: ByteView, off: number, hdrLen: number, segleft: nu
   if (segleft > 0 && last) pinfo.pseudoDst.set(AddrKind.IPv6, new ByteView(last, 0, 16, 16, 0, 0), 0);
 }
 
-/** Fragment header (RFC 8200 §4.5). Without reassembly, a non-first fragment's payload is shown as data. */
-function dissectFragment(pkt: ByteView, off: number, pinfo: PacketInfo, tree: ProtoTree): void {
+/** Fragment header (RFC 8200 §4.5): its fields; `fragmentStep` decides what becomes of the payload. */
+function dissectFragment(pkt: ByteView, off: number, tree: ProtoTree): void {
   const nxt = pkt.u8(off);
   const w = pkt.u16(off + 2);
   const offset = w >> 3;
@@ -762,7 +785,36 @@ function dissectFragment(pkt: ByteView, off: number, pinfo: PacketInfo, tree: Pr
   tree.add(fraghdrFields.more, pkt, off + 2, 2, more);
   tree.add(fraghdrFields.ident, pkt, off + 4, 4, ident);
   tree.close();
-  if (offset !== 0) pinfo.appendInfoSep(' , ', `IPv6 fragment (off=${offset * 8} more=${more ? 'y' : 'n'} ident=0x${hex(ident, 8)} nxt=${nxt})`);
+}
+
+/**
+ * A fragment (offset or M flag set, RFC 8200 §4.5) meets reassembly (analysis/ip-reassembly.ts). Returns the
+ * reassembled fragmentable part when this frame completes the packet; null when the fragment is shown as
+ * data (not complete here, or not reassembled); undefined when the chain goes on in this frame's bytes (an
+ * empty fragment, or a first fragment with reassembly turned off), as tshark does.
+ */
+function fragmentStep(header: ByteView, pkt: ByteView, off: number, claimed: number, pinfo: PacketInfo, tree: ProtoTree): ByteView | null | undefined {
+  const w = pkt.u16(off + 2);
+  const offset = w & 0xfff8;
+  const more = (w & 1) !== 0;
+  const text = `IPv6 fragment (off=${offset} more=${more ? 'y' : 'n'} ident=0x${hex(pkt.u32(off + 4), 8)} nxt=${pkt.u8(off)})`;
+  pinfo.fragmented = true;
+  if (!reassemblyState(pinfo).options.defragment) {
+    // Without reassembly, a first fragment is dissected as far as it goes; later ones are data.
+    if (offset === 0) return undefined;
+    pinfo.appendInfoSep(' , ', text);
+    return null;
+  }
+  pinfo.setInfo(text);
+  if (claimed <= 0) return undefined;
+  const frag = reassembleFragment(
+    { family: ipv6Reassembly, key: ipv6FragmentKey(header, pkt.u32(off + 4)), offset, more, payload: pkt.sub(off + 8), claimed, headerBytes: off - HEADER, at: pkt, atOffset: off },
+    pinfo,
+    tree,
+  );
+  if (!frag.payload) return null;
+  pinfo.fragmented = false;
+  return frag.payload;
 }
 
 function nibble(v: number): string {

@@ -2,6 +2,7 @@ import { defineFields, textField, type FieldInfo } from '../dissect/field-regist
 import { tables, heuristics, registerDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts, expertFields } from '../dissect/expert';
 import { PortType, type PacketInfo } from '../dissect/packet-info';
+import { tapPayload, tapTransport } from '../dissect/taps';
 import type { ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import { bitPattern, hex } from '../dissect/format';
@@ -391,6 +392,9 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
   if (full) tree.setLabel(top, title);
   if (hlen > MIN_HEADER) dissectOptions(seg, view, hlen, pinfo, tree);
   hook?.addAnalysis(seg, view, pinfo, tree);
+  // Statistics and Follow Stream hear of the segment after its header, before the payload (as in Wireshark).
+  tapTransport(pinfo, 'tcp', srcPort, dstPort, seg.stream);
+  if (seg.payloadLen >= 0 && view.length >= hlen && pinfo.taps.listening('tcp.follow')) tapPayload(pinfo, 'tcp.follow', view.sub(hlen), seg.stream, seg.seqShown, seg.ackShown, flags, seg.payloadLen);
 
   const payloadLen = view.reportedLength - hlen;
   const payload = view.sub(hlen);

@@ -2,6 +2,7 @@ import { defineFields } from '../dissect/field-registry';
 import { tables, heuristics, registerDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts } from '../dissect/expert';
 import { AddrKind, PortType, type PacketInfo } from '../dissect/packet-info';
+import { tapPayload, tapTransport } from '../dissect/taps';
 import type { ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import { hex } from '../dissect/format';
@@ -27,6 +28,22 @@ export const experts = defineExperts('udp', {
 });
 
 const HEADER = 8;
+
+/**
+ * Where UDP stream numbering plugs in (analysis/udp-streams.ts, installed by protocols/index.ts): called
+ * after the checksum, it numbers the datagram's stream, adds udp.stream and the [Timestamps], and returns
+ * the stream (-1 if none).
+ */
+export interface UdpStreamHook {
+  addStreamItems(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, srcPort: number, dstPort: number): number;
+}
+
+let streamHook: UdpStreamHook | null = null;
+
+/** Installs (or removes, with null) the UDP stream numbering. */
+export function setUdpStreamHook(hook: UdpStreamHook | null): void {
+  streamHook = hook;
+}
 
 export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): number {
   const full = tree.full;
@@ -83,12 +100,17 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     tree.add(fields.checksum, view, 6, 2, cks, full ? `Checksum: 0x${hex(cks, 4)} [unverified]` : undefined);
     tree.addGenerated(fields.checksumStatus, view, 6, 0, 2);
   }
+  // Statistics hear of the datagram after its header, before the payload (as in Wireshark).
+  const stream = streamHook ? streamHook.addStreamItems(view, pinfo, tree, srcPort, dstPort) : -1;
+  tapTransport(pinfo, 'udp', srcPort, dstPort, stream);
   const end = tooLong ? ipPayload : udpLen;
   const payload = view.sub(HEADER, Math.max(0, Math.min(view.length, end) - HEADER), Math.max(0, end - HEADER));
   if (payload.length > 0) {
     tree.add(fields.payload, view, HEADER, payload.length, tree.wants(fields.payload) ? payload.bytes(0, payload.length) : null, full ? `UDP payload (${payload.length} byte${payload.length === 1 ? '' : 's'})` : undefined);
   }
   tree.close();
+  // Follow UDP Stream takes every datagram's payload, empty ones too.
+  tapPayload(pinfo, 'udp.follow', payload, stream);
   if (payload.length > 0) dispatchPayload(payload, pinfo, tree, srcPort, dstPort);
   return Math.min(udpLen, ipPayload);
 }

@@ -1,0 +1,30 @@
+import { parseArgs, single } from '../args';
+import { openSession, reportWarnings } from '../context';
+import { compileCliFilter } from '../filter-option';
+import { endpointCells, endpointHeader, endpointJson } from '../../core/analysis/endpoints';
+import { typeOption } from './conv';
+import type { Output } from '../output';
+
+/**
+ * `fathom endpoints FILE --type eth|ip|ipv6|tcp|udp [-Y FILTER] [--json]`: the endpoints, like Wireshark's
+ * Endpoints window (and `tshark -q -z endpoints,TYPE[,FILTER]`): a header line, then one tab-separated row per
+ * address (and port), in the order each was first seen.
+ */
+export async function endpoints(argv: string[], out: Output): Promise<number> {
+  const args = parseArgs(argv, ['-Y', '--type'], ['--json']);
+  const type = typeOption(single(args, '--type'), 'endpoints');
+  const filterText = single(args, '-Y');
+  const filter = filterText === undefined ? null : compileCliFilter(filterText);
+  const session = await openSession(args.positionals[0]);
+  reportWarnings(session);
+  const rows = await session.endpoints(type, filter);
+  if (args.flags.has('--json')) {
+    out.line('[');
+    rows.forEach((r, i) => out.line((i ? ',' : '') + JSON.stringify(endpointJson(type, r))));
+    out.line(']');
+  } else {
+    out.line(endpointHeader(type).join('\t'));
+    for (const r of rows) out.line(endpointCells(type, r).join('\t'));
+  }
+  return 0;
+}

@@ -1,0 +1,560 @@
+import type { AddressTapRecord, Taps } from '../dissect/taps';
+import type { PacketInfo } from '../dissect/packet-info';
+import { formatEther, formatIPv4, formatIPv6 } from '../dissect/format';
+
+/**
+ * Conversations: traffic between two endpoints, as Wireshark's Statistics › Conversations window counts it.
+ *
+ * The eth, ip, ipv6, tcp and udp layers report their addresses (and ports) through taps as they dissect
+ * (taps.ts). Every layer counts, so a tunnel's outer and inner IP headers each add to their own conversation,
+ * while a header quoted inside an ICMP error counts nowhere (Wireshark's statistics skip error packets). A
+ * frame adds its length on the wire to the bytes. TCP and UDP conversations are also told apart by stream
+ * number, so a port pair reused after FIN/RST is a new row, as in Wireshark.
+ *
+ * Address A is the source of the conversation's first packet; "A → B" counts what A sent. Rows come in the
+ * order their first packet was seen. Times are relative to the capture's first frame.
+ *
+ * Memory: one table entry per conversation — a key of the address bytes, ports and stream in a byte pool, and
+ * a few typed-array columns (about 70 bytes per conversation); nothing per frame.
+ */
+
+export type ConversationType = 'eth' | 'ip' | 'ipv6' | 'tcp' | 'udp';
+export const CONVERSATION_TYPES: readonly ConversationType[] = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
+
+/** Whether the type has ports (and stream numbers). */
+export function hasPorts(type: ConversationType): boolean {
+  return type === 'tcp' || type === 'udp';
+}
+
+export interface Conversation {
+  a: string;
+  /** Present for tcp and udp. */
+  aPort?: number;
+  b: string;
+  bPort?: number;
+  packets: number;
+  bytes: number;
+  packetsAB: number;
+  bytesAB: number;
+  packetsBA: number;
+  bytesBA: number;
+  /** Seconds from the capture's first frame to the conversation's first packet. */
+  relStart: number;
+  /** Seconds from the first packet to the last. */
+  duration: number;
+  /**
+   * Bits per second each way over the duration; null when the duration is too short to say (Wireshark shows
+   * no rate for conversations of 5 ms or less).
+   */
+  bpsAB: number | null;
+  bpsBA: number | null;
+  /** tcp.stream / udp.stream of a tcp or udp conversation, where known. */
+  stream?: number;
+  /** First and last frame of the conversation. */
+  firstFrame: number;
+  lastFrame: number;
+}
+
+/** Wireshark computes no rate for conversations this short (seconds): the rate would mean nothing. */
+export const MIN_RATE_DURATION = 0.005;
+
+/** Address kinds as the taps report them (AddrKind in packet-info.ts) and their sizes. */
+const KIND_ETHER = 1;
+const KIND_IPV4 = 2;
+const KIND_IPV6 = 3;
+
+function addressLength(kind: number): number {
+  return kind === KIND_ETHER ? 6 : kind === KIND_IPV4 ? 4 : kind === KIND_IPV6 ? 16 : 0;
+}
+
+/** Text form of `len` address bytes of kind `kind` at `at`. */
+export function formatAddress(kind: number, data: Uint8Array, at: number): string {
+  switch (kind) {
+    case KIND_ETHER:
+      return formatEther(data.subarray(at, at + 6));
+    case KIND_IPV4:
+      return formatIPv4(((data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3]) >>> 0);
+    case KIND_IPV6:
+      return formatIPv6(data.subarray(at, at + 16));
+    default:
+      return '';
+  }
+}
+
+/**
+ * A hash index from short keys of 32-bit words to dense entry numbers (0, 1, 2 … in insertion order), with
+ * no allocation per lookup: the key is written into `scratch` (up to 16 words), then `findOrAdd` looks it up.
+ * Words rather than bytes: an IPv4 TCP key is 5 words, so hashing and comparing cost a handful of steps.
+ * Open addressing over a power-of-two slot array, at most half full.
+ */
+export class WordKeyIndex {
+  readonly scratch = new Uint32Array(16);
+  private pool = new Uint32Array(1 << 10);
+  private poolUsed = 0;
+  private keyAt = new Uint32Array(256);
+  private keyLen = new Uint8Array(256);
+  private hashes = new Uint32Array(256);
+  private slots = new Int32Array(512);
+  private mask = 511;
+  size = 0;
+
+  /** Whether the last `findOrAdd` added its key. */
+  added = false;
+
+  /** The entry of the key in scratch[0, length). */
+  findOrAdd(length: number): number {
+    const s = this.scratch;
+    let h = 0x9747b28c ^ length;
+    for (let i = 0; i < length; i++) {
+      h = Math.imul(h ^ s[i], 0xcc9e2d51);
+      h = (h << 15) | (h >>> 17);
+    }
+    // Final avalanche (murmur3's), so the low bits used for the slot depend on every word.
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h = (h ^ (h >>> 16)) >>> 0;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const e = this.slots[slot] - 1;
+      if (e < 0) break;
+      if (this.hashes[e] === h && this.keyLen[e] === length && this.sameKey(e, length)) {
+        this.added = false;
+        return e;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const e = this.size++;
+    if (e >= this.keyAt.length) this.growEntries();
+    if (this.poolUsed + length > this.pool.length) this.pool = growU32(this.pool, Math.max(this.pool.length * 2, this.poolUsed + length));
+    this.pool.set(s.subarray(0, length), this.poolUsed);
+    this.keyAt[e] = this.poolUsed;
+    this.keyLen[e] = length;
+    this.hashes[e] = h;
+    this.poolUsed += length;
+    this.slots[slot] = e + 1;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    this.added = true;
+    return e;
+  }
+
+  /** The words of entry e's key (a view into the pool, valid until the next add). */
+  key(e: number): Uint32Array {
+    return this.pool.subarray(this.keyAt[e], this.keyAt[e] + this.keyLen[e]);
+  }
+
+  private sameKey(e: number, length: number): boolean {
+    const p = this.pool;
+    const s = this.scratch;
+    const at = this.keyAt[e];
+    for (let i = 0; i < length; i++) if (p[at + i] !== s[i]) return false;
+    return true;
+  }
+
+  private growEntries(): void {
+    const n = this.keyAt.length * 2;
+    this.keyAt = growU32(this.keyAt, n);
+    this.hashes = growU32(this.hashes, n);
+    const kl = new Uint8Array(n);
+    kl.set(this.keyLen);
+    this.keyLen = kl;
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let e = 0; e < this.size; e++) {
+      let slot = this.hashes[e] & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = e + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/** Words an address of `len` bytes takes in a key (big-endian, the last word zero-padded). */
+function addressWords(len: number): number {
+  return (len + 3) >> 2;
+}
+
+/** Writes `len` address bytes at d[at] as big-endian words into k from k[to]. */
+function putAddress(d: Uint8Array, at: number, len: number, k: Uint32Array, to: number): void {
+  for (let i = 0; i < len; i += 4) {
+    const left = len - i;
+    let w = d[at + i] << 24;
+    if (left > 1) w |= d[at + i + 1] << 16;
+    if (left > 2) w |= d[at + i + 2] << 8;
+    if (left > 3) w |= d[at + i + 3];
+    k[to++] = w >>> 0;
+  }
+}
+
+/** The text of an address held as key words from k[at]. */
+export function formatKeyAddress(kind: number, k: Uint32Array, at: number): string {
+  const len = addressLength(kind);
+  const b = new Uint8Array(16);
+  for (let i = 0; i < len; i++) b[i] = (k[at + (i >> 2)] >>> (24 - 8 * (i & 3))) & 255;
+  return formatAddress(kind, b, 0);
+}
+
+function growU32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+}
+
+function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The conversations of one type. `add` takes what a tap reported; `conversations()` gives the rows.
+ * Times are kept as nanoseconds from the capture's first frame (exact in a double for ~104 days).
+ */
+export class ConversationTable {
+  private readonly index = new WordKeyIndex();
+  private readonly ports: boolean;
+  private cap = 0;
+  /** Per entry: the address kind, whether A is the lower (first) end of the key, the stream. */
+  private kind = new Uint8Array(0);
+  private aIsLow = new Uint8Array(0);
+  private streams = new Int32Array(0);
+  private packetsAB = new Uint32Array(0);
+  private packetsBA = new Uint32Array(0);
+  private bytesAB = new Float64Array(0);
+  private bytesBA = new Float64Array(0);
+  private start = new Float64Array(0);
+  private stop = new Float64Array(0);
+  private first = new Uint32Array(0);
+  private last = new Uint32Array(0);
+
+  constructor(
+    readonly type: ConversationType,
+    /** The capture's first frame time: relative times are measured from it. */
+    private readonly baseSecs: number,
+    private readonly baseNsecs: number,
+  ) {
+    this.ports = hasPorts(type);
+    this.grow(64);
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Counts one packet: its addresses (and ports, stream) from a tap record, its frame, length and time. */
+  add(r: AddressTapRecord, frame: number, len: number, tsSecs: number, tsNsecs: number): void {
+    const alen = addressLength(r.kind);
+    if (alen === 0) return;
+    const words = addressWords(alen);
+    const srcPort = this.ports ? r.srcPort : 0;
+    const dstPort = this.ports ? r.dstPort : 0;
+    // Key: kind, the lower end's address, the higher end's, then (tcp/udp) both ports and the stream — the
+    // same key whichever way the packet goes. Written in place, without allocating.
+    const k = this.index.scratch;
+    k[0] = r.kind;
+    putAddress(r.data, r.srcAt, alen, k, 1);
+    putAddress(r.data, r.dstAt, alen, k, 1 + words);
+    let cmp = 0;
+    for (let i = 1; i <= words && cmp === 0; i++) cmp = k[i] - k[i + words];
+    if (cmp === 0) cmp = srcPort - dstPort;
+    const srcLow = cmp <= 0;
+    if (!srcLow) {
+      for (let i = 1; i <= words; i++) {
+        const t = k[i];
+        k[i] = k[i + words];
+        k[i + words] = t;
+      }
+    }
+    let n = 1 + 2 * words;
+    if (this.ports) {
+      k[n++] = srcLow ? ((srcPort << 16) | dstPort) >>> 0 : ((dstPort << 16) | srcPort) >>> 0;
+      k[n++] = r.stream >>> 0;
+    }
+    const e = this.index.findOrAdd(n);
+    const t = (tsSecs - this.baseSecs) * 1e9 + (tsNsecs - this.baseNsecs);
+    if (this.index.added) {
+      if (e >= this.cap) this.grow(this.cap * 2);
+      this.kind[e] = r.kind;
+      this.aIsLow[e] = srcLow ? 1 : 0;
+      this.streams[e] = this.ports ? r.stream : -1;
+      this.start[e] = t;
+      this.stop[e] = t;
+      this.first[e] = frame;
+    }
+    // A packet between identical ends (a host talking to itself) always counts as A → B, as in Wireshark.
+    if (cmp === 0 || srcLow === (this.aIsLow[e] === 1)) {
+      this.packetsAB[e]++;
+      this.bytesAB[e] += len;
+    } else {
+      this.packetsBA[e]++;
+      this.bytesBA[e] += len;
+    }
+    if (t > this.stop[e]) this.stop[e] = t;
+    else if (t < this.start[e]) this.start[e] = t;
+    this.last[e] = frame;
+  }
+
+  /** The rows, in the order their first packet was seen. */
+  conversations(): Conversation[] {
+    const out: Conversation[] = [];
+    for (let e = 0; e < this.size; e++) out.push(this.row(e));
+    return out;
+  }
+
+  /**
+   * Calls `each` with the ends of every conversation (for endpoint tables): the key words and where A's and
+   * B's address sit in them, and their ports.
+   */
+  forEachRaw(each: (key: Uint32Array, kind: number, aAt: number, aPort: number, bAt: number, bPort: number, e: number) => void): void {
+    for (let e = 0; e < this.size; e++) {
+      const key = this.index.key(e);
+      const words = addressWords(addressLength(this.kind[e]));
+      const ports = this.ports ? key[1 + 2 * words] : 0;
+      const lowPort = ports >>> 16;
+      const highPort = ports & 0xffff;
+      if (this.aIsLow[e]) each(key, this.kind[e], 1, lowPort, 1 + words, highPort, e);
+      else each(key, this.kind[e], 1 + words, highPort, 1, lowPort, e);
+    }
+  }
+
+  /** Packets and bytes each way of entry e (for endpoint tables). */
+  counts(e: number): [packetsAB: number, bytesAB: number, packetsBA: number, bytesBA: number] {
+    return [this.packetsAB[e], this.bytesAB[e], this.packetsBA[e], this.bytesBA[e]];
+  }
+
+  /** First and last frame of the conversation with this tcp.stream / udp.stream, or null. */
+  framesOfStream(stream: number): { first: number; last: number } | null {
+    for (let e = 0; e < this.size; e++) if (this.streams[e] === stream) return { first: this.first[e], last: this.last[e] };
+    return null;
+  }
+
+  private row(e: number): Conversation {
+    const key = this.index.key(e);
+    const kind = this.kind[e];
+    const words = addressWords(addressLength(kind));
+    const lowText = formatKeyAddress(kind, key, 1);
+    const highText = formatKeyAddress(kind, key, 1 + words);
+    const aLow = this.aIsLow[e] === 1;
+    const durationNs = this.stop[e] - this.start[e];
+    const duration = durationNs / 1e9;
+    const rated = duration > MIN_RATE_DURATION;
+    const row: Conversation = {
+      a: aLow ? lowText : highText,
+      b: aLow ? highText : lowText,
+      packets: this.packetsAB[e] + this.packetsBA[e],
+      bytes: this.bytesAB[e] + this.bytesBA[e],
+      packetsAB: this.packetsAB[e],
+      bytesAB: this.bytesAB[e],
+      packetsBA: this.packetsBA[e],
+      bytesBA: this.bytesBA[e],
+      relStart: this.start[e] / 1e9,
+      duration,
+      bpsAB: rated ? Math.trunc((this.bytesAB[e] * 8) / duration) : null,
+      bpsBA: rated ? Math.trunc((this.bytesBA[e] * 8) / duration) : null,
+      firstFrame: this.first[e],
+      lastFrame: this.last[e],
+    };
+    if (this.ports) {
+      const lowPort = key[1 + 2 * words] >>> 16;
+      const highPort = key[1 + 2 * words] & 0xffff;
+      row.aPort = aLow ? lowPort : highPort;
+      row.bPort = aLow ? highPort : lowPort;
+      if (this.streams[e] >= 0) row.stream = this.streams[e];
+    }
+    return row;
+  }
+
+  private grow(n: number): void {
+    const u8 = (a: Uint8Array) => {
+      const b = new Uint8Array(n);
+      b.set(a);
+      return b;
+    };
+    this.kind = u8(this.kind);
+    this.aIsLow = u8(this.aIsLow);
+    const s = new Int32Array(n);
+    s.set(this.streams);
+    this.streams = s;
+    this.packetsAB = growU32(this.packetsAB, n);
+    this.packetsBA = growU32(this.packetsBA, n);
+    this.bytesAB = growF64(this.bytesAB, n);
+    this.bytesBA = growF64(this.bytesBA, n);
+    this.start = growF64(this.start, n);
+    this.stop = growF64(this.stop, n);
+    this.first = growU32(this.first, n);
+    this.last = growU32(this.last, n);
+    this.cap = n;
+  }
+}
+
+/**
+ * Listens on the address taps and fills one ConversationTable per type. Two modes:
+ * - direct (`attach`): every report counts at once — the capture-wide tables built during the first pass;
+ * - held (`attach` with `hold`): a frame's reports wait until `endFrame(keep)` says whether the frame passed
+ *   a display filter (the verdict is known only once the frame is dissected).
+ */
+export class ConversationCollector {
+  readonly tables = new Map<ConversationType, ConversationTable>();
+  // Held reports of the current frame: a few per frame, in reused columns.
+  private heldCount = 0;
+  private heldType: ConversationType[] = [];
+  private heldKind = new Uint8Array(16);
+  private heldData: Uint8Array[] = [];
+  private heldSrcAt = new Uint32Array(16);
+  private heldDstAt = new Uint32Array(16);
+  private heldSrcPort = new Uint16Array(16);
+  private heldDstPort = new Uint16Array(16);
+  private heldStream = new Int32Array(16);
+  private frame = 0;
+  private len = 0;
+  private tsSecs = 0;
+  private tsNsecs = 0;
+  private readonly record: AddressTapRecord = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, stream: -1 };
+
+  constructor(
+    readonly types: readonly ConversationType[],
+    baseSecs: number,
+    baseNsecs: number,
+  ) {
+    for (const t of types) this.tables.set(t, new ConversationTable(t, baseSecs, baseNsecs));
+  }
+
+  /** Starts listening; returns the function that stops. With `hold`, reports wait for `endFrame`. */
+  attach(taps: Taps, hold = false): () => void {
+    const offs = this.types.map((type) => {
+      const table = this.tables.get(type)!;
+      return taps.on<AddressTapRecord>(type, (r, pinfo) => (hold ? this.holdReport(type, r, pinfo) : table.add(r, pinfo.frame, pinfo.len, pinfo.tsSecs, pinfo.tsNsecs)));
+    });
+    return () => offs.forEach((off) => off());
+  }
+
+  /** Ends a frame in held mode: its reports count if `keep`, else they are dropped. */
+  endFrame(keep: boolean): void {
+    if (keep) {
+      const r = this.record;
+      for (let i = 0; i < this.heldCount; i++) {
+        r.kind = this.heldKind[i];
+        r.data = this.heldData[i];
+        r.srcAt = this.heldSrcAt[i];
+        r.dstAt = this.heldDstAt[i];
+        r.srcPort = this.heldSrcPort[i];
+        r.dstPort = this.heldDstPort[i];
+        r.stream = this.heldStream[i];
+        this.tables.get(this.heldType[i])!.add(r, this.frame, this.len, this.tsSecs, this.tsNsecs);
+      }
+    }
+    this.heldCount = 0;
+    this.heldData.length = 0;
+  }
+
+  private holdReport(type: ConversationType, r: AddressTapRecord, pinfo: PacketInfo): void {
+    const i = this.heldCount++;
+    if (i >= this.heldKind.length) this.growHeld();
+    this.frame = pinfo.frame;
+    this.len = pinfo.len;
+    this.tsSecs = pinfo.tsSecs;
+    this.tsNsecs = pinfo.tsNsecs;
+    this.heldType[i] = type;
+    this.heldKind[i] = r.kind;
+    // The frame's bytes stay valid until the frame is done, so a reference suffices.
+    this.heldData[i] = r.data;
+    this.heldSrcAt[i] = r.srcAt;
+    this.heldDstAt[i] = r.dstAt;
+    this.heldSrcPort[i] = r.srcPort;
+    this.heldDstPort[i] = r.dstPort;
+    this.heldStream[i] = r.stream;
+  }
+
+  private growHeld(): void {
+    const n = this.heldKind.length * 2;
+    const k = new Uint8Array(n);
+    k.set(this.heldKind);
+    this.heldKind = k;
+    this.heldSrcAt = growU32(this.heldSrcAt, n);
+    this.heldDstAt = growU32(this.heldDstAt, n);
+    const sp = new Uint16Array(n);
+    sp.set(this.heldSrcPort);
+    this.heldSrcPort = sp;
+    const dp = new Uint16Array(n);
+    dp.set(this.heldDstPort);
+    this.heldDstPort = dp;
+    const st = new Int32Array(n);
+    st.set(this.heldStream);
+    this.heldStream = st;
+  }
+}
+
+/** Parses a conversation/endpoint type name; null when it is not one. */
+export function conversationType(text: string): ConversationType | null {
+  return (CONVERSATION_TYPES as readonly string[]).includes(text) ? (text as ConversationType) : null;
+}
+
+/** Column titles of Wireshark's Conversations window. */
+export function conversationHeader(type: ConversationType): string[] {
+  const ports = hasPorts(type);
+  return [
+    'Address A',
+    ...(ports ? ['Port A'] : []),
+    'Address B',
+    ...(ports ? ['Port B'] : []),
+    'Packets',
+    'Bytes',
+    'Packets A → B',
+    'Bytes A → B',
+    'Packets B → A',
+    'Bytes B → A',
+    'Rel Start',
+    'Duration',
+    'Bits/s A → B',
+    'Bits/s B → A',
+  ];
+}
+
+/** One row as text cells, in the header's order: times as Wireshark shows them (9 and 4 decimals). */
+export function conversationCells(type: ConversationType, c: Conversation): string[] {
+  const ports = hasPorts(type);
+  return [
+    c.a,
+    ...(ports ? [String(c.aPort ?? '')] : []),
+    c.b,
+    ...(ports ? [String(c.bPort ?? '')] : []),
+    String(c.packets),
+    String(c.bytes),
+    String(c.packetsAB),
+    String(c.bytesAB),
+    String(c.packetsBA),
+    String(c.bytesBA),
+    c.relStart.toFixed(9),
+    c.duration.toFixed(4),
+    c.bpsAB === null ? '' : String(c.bpsAB),
+    c.bpsBA === null ? '' : String(c.bpsBA),
+  ];
+}
+
+/** The DESIGN.md §4 JSON shape of a row (ports only for tcp/udp), plus rates, stream and frames. */
+export function conversationJson(type: ConversationType, c: Conversation): Record<string, unknown> {
+  const o: Record<string, unknown> = { a: c.a };
+  if (hasPorts(type)) o.aPort = c.aPort;
+  o.b = c.b;
+  if (hasPorts(type)) o.bPort = c.bPort;
+  o.packets = c.packets;
+  o.bytes = c.bytes;
+  o.packetsAB = c.packetsAB;
+  o.bytesAB = c.bytesAB;
+  o.packetsBA = c.packetsBA;
+  o.bytesBA = c.bytesBA;
+  o.relStart = c.relStart;
+  o.duration = c.duration;
+  o.bpsAB = c.bpsAB;
+  o.bpsBA = c.bpsBA;
+  if (c.stream !== undefined) o.stream = c.stream;
+  o.firstFrame = c.firstFrame;
+  o.lastFrame = c.lastFrame;
+  return o;
+}
