@@ -82,6 +82,7 @@ export const fields = defineFields('icmpv6', {
   pointer: { id: 'icmpv6.pointer', name: 'Pointer', type: 'uint32', base: 'dec' },
   echoId: { id: 'icmpv6.echo.identifier', name: 'Identifier', type: 'uint16', base: 'hex' },
   echoSeq: { id: 'icmpv6.echo.sequence_number', name: 'Sequence', type: 'uint16', base: 'dec' },
+  echoNonce: { id: 'icmpv6.nonce', name: 'Nonce', type: 'bytes' },
   respIn: { id: 'icmpv6.resp_in', name: 'Response In', type: 'framenum' },
   noResp: { id: 'icmpv6.no_resp', name: 'No response seen', type: 'none' },
   respTo: { id: 'icmpv6.resp_to', name: 'Response To', type: 'framenum' },
@@ -356,11 +357,30 @@ function dissectEcho(view: ByteView, type: number, pinfo: PacketInfo, tree: Prot
   tree.add(fields.echoId, view, 4, 2, id);
   const seq = view.u16(6);
   tree.add(fields.echoSeq, view, 6, 2, seq);
+  if (type === TYPE_ECHO_REQUEST && isTeredoConnectivityTest(view, pinfo)) {
+    // RFC 4380 §5.2.9: a Teredo client probes a peer with an Echo Request that starts with a 4-byte nonce;
+    // Wireshark shows it as such (and does not pair it with the reply).
+    tree.add(fields.echoNonce, view, 8, 4, view.bytes(8, 4));
+    pinfo.setProtocol('Teredo');
+    let test = `Direct IPv6 Connectivity Test id=0x${hex(id, 4)}, seq=${seq}`;
+    if (pinfo.pseudoSrc.kind === AddrKind.IPv6) test += `, hop limit=${pinfo.hopLimit}`;
+    pinfo.setInfo(test);
+    return;
+  }
   let info = `${typeNames[type]} id=0x${hex(id, 4)}, seq=${seq}`;
   if (pinfo.pseudoSrc.kind === AddrKind.IPv6) info += `, hop limit=${pinfo.hopLimit}`;
   if (!pinfo.inErrorPacket) info += trackEcho(view, type, id, seq, pinfo, tree);
   pinfo.setInfo(info);
   if (view.length > 8 || view.reportedLength > 8) dissectData(view.sub(8), pinfo, tree);
+}
+
+/** An Echo Request from a Teredo address (2001:0::/32, RFC 4380 §2.14) carried in Teredo. */
+function isTeredoConnectivityTest(view: ByteView, pinfo: PacketInfo): boolean {
+  const src = pinfo.pseudoSrc;
+  if (pinfo.inErrorPacket || !view.has(8, 4) || src.kind !== AddrKind.IPv6 || !pinfo.layers.includes('teredo')) return false;
+  const d = src.data;
+  const i = src.at;
+  return d[i] === 0x20 && d[i + 1] === 0x01 && d[i + 2] === 0 && d[i + 3] === 0;
 }
 
 /** Records (first pass) and shows (always) the request/reply pairing; returns the Info suffix. */
@@ -537,7 +557,8 @@ function dissectOption(view: ByteView, p: number, type: number, len: number, pin
       tree.add(fields.linkaddr, view, d, n, addr);
       tree.add(type === 1 ? fields.srcLinkaddr : fields.targetLinkaddr, view, d, n, addr, undefined, 2);
       const text = formatBytes(addr, ':');
-      pinfo.appendInfo(type === 1 ? ` from ${text}` : ` is at ${text}`);
+      // Info names the address only when it is an Ethernet one (as Wireshark's AT_ETHER address).
+      if (n === 6) pinfo.appendInfo(type === 1 ? ` from ${text}` : ` is at ${text}`);
       return ` : ${text}`;
     }
     case 3: {

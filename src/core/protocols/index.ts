@@ -23,11 +23,12 @@ import * as raw from './raw';
 import * as nflog from './nflog';
 import * as wlan from './wlan';
 import * as radiotap from './radiotap';
+import * as teredo from './teredo';
 // Cross-frame analyses that plug into protocols through their hooks (protocols never import analysis).
 import { tcpAnalysisHook } from '../analysis/tcp-analysis';
 import { udpStreamHook } from '../analysis/udp-streams';
 
-const modules: { handoff(): void }[] = [eth, ip, arp, icmp, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp, llc, vlan, sll, nullLoopback, raw, nflog, wlan, radiotap];
+const modules: { handoff(): void }[] = [eth, ip, arp, icmp, tcp, udp, gre, ppp, ipv6, icmpv6, ah, esp, llc, vlan, sll, nullLoopback, raw, nflog, wlan, radiotap, teredo];
 
 let registered = false;
 
