@@ -80,3 +80,23 @@ test('the 1M-frame bench capture loads, filters and scrolls to its last frame', 
   info.annotations.push({ type: 'measure', description: note });
   console.log(`big capture: ${note}`);
 });
+
+test('loading a big capture can be stopped: the frames read so far stay open', async ({ page }, info) => {
+  test.skip(!existsSync(BIG), 'bench/out/mixed-1m.pcap is not generated');
+  test.setTimeout(300_000);
+  const app = new AppDriver(page, info);
+  await app.open('./');
+  await app.waitForRows();
+  await app.pickFile(BIG);
+  await expect(app.row(1)).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('.sb-progress')).toContainText('Reading');
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(app.counts).toContainText('Displayed:', { timeout: 240_000 });
+  const { packets } = await app.readCounts();
+  expect(packets).toBeGreaterThan(0);
+  expect(packets).toBeLessThan(1_000_000);
+  await expect(page.locator('.sb-warn')).toBeVisible();
+  await app.shot('1-stopped');
+  await page.locator('.sb-warn').click();
+  await expect(page.getByTestId('capture-warnings')).toContainText('loading cancelled');
+});

@@ -94,3 +94,34 @@ test('a tablet-sized window keeps every pane usable', async ({ page }, info) => 
   expect(hex.width).toBeGreaterThan(600);
   await app.shot('1-tablet');
 });
+
+test('reassembled data shows in its own tab of the bytes pane', async ({ page }, info) => {
+  const app = new AppDriver(page, info);
+  await app.open('./#url=samples/ip-frag-overlap.pcap&frame=2');
+  await app.waitForLoaded();
+  const tabs = page.getByRole('tablist', { name: 'Data sources' });
+  await expect(tabs.getByRole('tab')).toHaveCount(2);
+  await tabs.getByRole('tab', { name: /Reassembled IPv4/ }).click();
+  await expect(tabs.getByRole('tab', { name: /Reassembled IPv4/ })).toHaveAttribute('aria-selected', 'true');
+  // A byte of the reassembled datagram selects the field it belongs to, in that data source.
+  await page.locator('.hexbytes .hb[data-off="30"]').click();
+  await expect(page.getByRole('treeitem', { selected: true })).toBeVisible();
+  await expect(app.highlightedBytes.first()).toBeVisible();
+  await app.shot('1-reassembled-tab');
+});
+
+test('the sample picker lists the bundled captures with their descriptions', async ({ page }, info) => {
+  const app = new AppDriver(page, info);
+  await app.open('./');
+  await app.waitForLoaded();
+  await page.getByRole('button', { name: 'Samples…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Sample captures' });
+  await expect(dialog.getByRole('button', { name: /ARP scan/ })).toBeVisible();
+  await expect(dialog).toContainText('who-has');
+  await app.shot('1-samples');
+  await dialog.getByRole('button', { name: /ARP scan/ }).click();
+  await expect(page.locator('.tb-name')).toHaveText('arp-scan.pcap');
+  await app.waitForLoaded();
+  await expect(app.rows.first()).toContainText('ARP');
+  expect(page.url()).toContain('url=samples%2Farp-scan.pcap');
+});

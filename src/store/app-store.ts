@@ -27,6 +27,7 @@ export interface LoadProgressState {
   bytes: number;
   total: number;
   frames: number;
+  totalFrames?: number;
 }
 
 /** The tree item the user selected, as the status bar and the hex pane need it (no tree, just this item). */
@@ -202,7 +203,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
           if (id !== loadId) return;
           if (ev.kind === 'progress') {
             const p = ev.progress;
-            set({ progress: { phase: p.phase, bytes: p.bytesRead, total: p.totalBytes, frames: p.frames } });
+            set({ progress: { phase: p.phase, bytes: p.bytesRead, total: p.totalBytes, frames: p.frames, totalFrames: p.totalFrames } });
           } else {
             mark('preview');
             const r = ev.result;

@@ -7,7 +7,7 @@ import { menuFor } from '../../src/features/detail-tree/use-detail-tree';
 import { highlightOf } from '../../src/features/hex-pane/use-hex-pane';
 import { acceptCompletion, completionsFor, wordAt } from '../../src/features/filter-bar/completion';
 import { validityOf } from '../../src/features/filter-bar/use-filter-bar';
-import { countsText, formatBytes, progressText } from '../../src/features/status-bar/use-status-bar';
+import { countsText, formatBytes, progressFraction, progressText } from '../../src/features/status-bar/use-status-bar';
 import { shortcutFor } from '../../src/features/shortcuts/shortcuts';
 import { parseSamples, sampleUrl } from '../../src/features/loader/samples';
 import { isSampleUrl } from '../../src/features/loader/use-loader';
@@ -175,6 +175,9 @@ describe('status bar, shortcuts, samples, sharing, properties', () => {
     expect(countsText(1200, 1200, true)).toBe('Packets: 1,200 so far');
     expect(formatBytes(791060600)).toBe('754 MB');
     expect(progressText({ phase: 'reading', bytes: 1024, total: 2048, frames: 12 })).toBe('Reading 1.0 KB of 2.0 KB · 12 frames');
+    expect(progressText({ phase: 'dissecting', bytes: 0, total: 0, frames: 500, totalFrames: 1000 })).toBe('Dissecting 500 of 1,000 frames');
+    expect(progressFraction({ phase: 'dissecting', bytes: 0, total: 0, frames: 500, totalFrames: 1000 })).toBe(0.5);
+    expect(progressFraction({ phase: 'download', bytes: 10, total: 0, frames: 0 })).toBeNull();
   });
   it('maps keys to actions, not while typing for “?”', () => {
     const k = (key: string, ctrlKey = false, tag = 'DIV') => shortcutFor({ key, ctrlKey, metaKey: false, altKey: false, target: { tagName: tag } as unknown as EventTarget });

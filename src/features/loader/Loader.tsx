@@ -1,7 +1,7 @@
 /** Loading UI: the drop overlay, the hidden file input, the URL and sample dialogs, and the load/error panel. */
 import { Dialog } from '../../widgets/dialog/Dialog';
 import { ProgressBar } from '../../widgets/progress-bar/ProgressBar';
-import { progressText } from '../status-bar/use-status-bar';
+import { progressFraction, progressText } from '../status-bar/use-status-bar';
 import { FILE_INPUT_ID, onFileChosen, openFilePicker, useDropTarget, useLoadPanel, useOpenUrl, useSamples } from './use-loader';
 import './loader.css';
 
@@ -53,7 +53,7 @@ export function LoadPanel() {
       ) : (
         <div className="load-card" aria-busy="true">
           <h2>Opening {p.name}</h2>
-          <ProgressBar value={p.progress && p.progress.total ? p.progress.bytes / p.progress.total : null} label="Loading" />
+          <ProgressBar value={p.progress ? progressFraction(p.progress) : null} label="Loading" />
           <p className="load-detail">{p.progress ? progressText(p.progress) : 'Starting…'}</p>
           <button type="button" onClick={p.cancel}>
             Cancel

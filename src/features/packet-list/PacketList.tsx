@@ -30,7 +30,8 @@ export function PacketList() {
         empty={p.empty}
         renderRow={(index, top) => {
           const r = p.rowProps(index);
-          return <PacketRow key={index} {...r} top={top} display={p.display} onSelect={p.select} />;
+          // Keyed by slot, not by index: a jump (End, Ctrl-G) updates the existing rows instead of replacing them.
+          return <PacketRow key={index % 256} {...r} top={top} display={p.display} onSelect={p.select} />;
         }}
       />
       <GoToFrame />

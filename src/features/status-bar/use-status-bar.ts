@@ -20,10 +20,16 @@ export function countsText(packets: number, displayed: number, partial: boolean)
   return `Packets: ${packets.toLocaleString('en-US')} · Displayed: ${displayed.toLocaleString('en-US')} (${p}%)`;
 }
 
-export function progressText(p: { phase: string; bytes: number; total: number; frames: number }): string {
+/** How far a load got, 0..1, or null when unknown. */
+export function progressFraction(p: { phase: string; bytes: number; total: number; frames: number; totalFrames?: number }): number | null {
+  if (p.phase === 'dissecting') return p.totalFrames ? p.frames / p.totalFrames : null;
+  return p.total ? p.bytes / p.total : null;
+}
+
+export function progressText(p: { phase: string; bytes: number; total: number; frames: number; totalFrames?: number }): string {
   if (p.phase === 'download') return `Downloading ${formatBytes(p.bytes)}${p.total ? ` of ${formatBytes(p.total)}` : ''}`;
   if (p.phase === 'reading') return `Reading ${formatBytes(p.bytes)} of ${formatBytes(p.total)} · ${p.frames.toLocaleString('en-US')} frames`;
-  return `Dissecting · ${p.frames.toLocaleString('en-US')} frames`;
+  return `Dissecting ${p.frames.toLocaleString('en-US')}${p.totalFrames ? ` of ${p.totalFrames.toLocaleString('en-US')}` : ''} frames`;
 }
 
 export function useStatusBar() {
@@ -38,7 +44,6 @@ export function useStatusBar() {
   const filtering = useApp((s) => s.filterRun.status === 'running');
 
   const loading = (status === 'loading' || status === 'fetching') && progress !== null;
-  const fraction = progress ? (progress.phase === 'dissecting' ? (progress.frames / Math.max(1, frameCount || progress.frames)) : progress.total ? progress.bytes / progress.total : null) : null;
   const itemText = item
     ? [item.name !== item.field ? `${item.name} (${item.field})` : item.field, item.type, item.value !== undefined && item.value !== '' ? item.value : null, item.length > 0 ? `${item.length} byte${item.length === 1 ? '' : 's'} at ${item.offset}` : null]
         .filter(Boolean)
@@ -47,7 +52,7 @@ export function useStatusBar() {
   return {
     loading,
     progressText: progress ? progressText(progress) : '',
-    fraction: progress?.phase === 'dissecting' ? null : fraction,
+    fraction: progress ? progressFraction(progress) : null,
     cancel: () => appStore.getState().cancelLoad(),
     itemText,
     name: origin?.name ?? '',
