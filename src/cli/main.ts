@@ -8,10 +8,11 @@ import { tree } from './commands/tree';
 import { checkFilter } from './commands/check-filter';
 import { conv } from './commands/conv';
 import { endpoints } from './commands/endpoints';
+import { follow } from './commands/follow';
 
 type Command = (argv: string[], out: Output) => Promise<number>;
 
-const commands: Record<string, Command> = { info, list, fields, tree, 'check-filter': checkFilter, conv, endpoints };
+const commands: Record<string, Command> = { info, list, fields, tree, 'check-filter': checkFilter, conv, endpoints, follow };
 
 const USAGE = `usage: fathom <command> …
   info FILE                         capture facts as JSON
@@ -19,8 +20,12 @@ const USAGE = `usage: fathom <command> …
   fields FILE -e FIELD … [-Y F]     field values, like tshark -T fields
   tree FILE FRAME [--json]          the detail tree of one frame
   check-filter EXPR                 exit 0 if EXPR is a valid display filter
-  conv FILE --type T [-Y F] [--json]       conversations (T: eth, ip, ipv6, tcp, udp)
-  endpoints FILE --type T [-Y F] [--json]  endpoints`;
+  conv FILE --type T [-Y F] [--json]
+                                    conversations (T: eth, ip, ipv6, tcp, udp)
+  endpoints FILE --type T [-Y F] [--json]
+                                    endpoints, likewise
+  follow FILE --proto tcp|udp --stream N [--format ascii|hex|raw|json]
+                                    a stream, like tshark -z follow`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

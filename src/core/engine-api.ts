@@ -15,6 +15,9 @@ import { registerProtocols } from './protocols/index';
 import { typeName } from './filter/values';
 import { COLORING_RULES, SEVERITY_NAMES, type SeverityName } from './coloring-rules';
 import { createFilterBackend, type CompiledFilter, type FilterBackend, type FilterCheck } from './engine-filter';
+import type { Conversation, ConversationType } from './analysis/conversations';
+import type { Endpoint } from './analysis/endpoints';
+import type { FollowProto, FollowStream, FollowSummary } from './analysis/follow-stream';
 
 export type { FilterCheck, FilterErrorInfo } from './engine-filter';
 export { COLORING_RULES, SEVERITY_NAMES, type ColoringRule, type SeverityName } from './coloring-rules';
@@ -25,6 +28,8 @@ export interface LoadProgress {
   bytesRead: number;
   totalBytes: number;
   frames: number;
+  /** While dissecting: the number of frames the first pass goes through. */
+  totalFrames?: number;
 }
 
 export interface OpenResult {
@@ -106,6 +111,22 @@ export interface Engine {
   info(): CaptureInfo | null;
   /** Drops the capture (memory released when the worker is terminated or reused). */
   close(): void;
+  /** Conversations of a type (Statistics › Conversations) over the frames a display filter keeps ('' for all). */
+  conversations(type: ConversationType, filter?: string): Promise<Conversation[]>;
+  /** Endpoints of a type (Statistics › Endpoints), likewise. */
+  endpoints(type: ConversationType, filter?: string): Promise<Endpoint[]>;
+  /**
+   * Follow Stream: the stream's summary and its chunks from `from` (default 0) until about `maxBytes` of data
+   * (default 1 MiB); `next` is where the following page starts, null after the last chunk.
+   */
+  follow(proto: FollowProto, stream: number, options?: { from?: number; maxBytes?: number }): Promise<FollowPage>;
+}
+
+/** A page of a followed stream; chunk bytes are copies the caller owns (transferred from the worker). */
+export interface FollowPage {
+  summary: FollowSummary;
+  chunks: { index: number; dir: 0 | 1; frame: number; gap: boolean; bytes: Uint8Array }[];
+  next: number | null;
 }
 
 export interface EngineHooks {
@@ -129,6 +150,14 @@ export function createEngine(hooks: EngineHooks = {}): Engine {
   let cancelled = false;
   let coloring: { filters: CompiledFilter[]; index: number[] } | null = null;
   let lastCompiled: { text: string; filter: CompiledFilter } | null = null;
+  /** The last followed stream, so paging through it does not plan it again. */
+  let followed: { session: CaptureSession; proto: FollowProto; stream: number; follow: FollowStream } | null = null;
+  const compileOrThrow = (text: string): CompiledFilter | null => {
+    if (text.trim() === '') return null;
+    const c = filters.compile(text, true);
+    if (!c.ok) throw new Error(c.error.message);
+    return c.filter;
+  };
 
   const session = (): CaptureSession => {
     const s = full ?? preview;
@@ -203,7 +232,7 @@ export function createEngine(hooks: EngineHooks = {}): Engine {
         const now = Date.now();
         if (onProgress && now - last > 80) {
           last = now;
-          onProgress({ phase: 'dissecting', bytesRead: s.capture.fileSize, totalBytes: s.capture.fileSize, frames: Math.min(frames, total) });
+          onProgress({ phase: 'dissecting', bytesRead: s.capture.fileSize, totalBytes: s.capture.fileSize, frames: Math.min(frames, total), totalFrames: total });
         }
       });
       full = s;
@@ -326,6 +355,38 @@ export function createEngine(hooks: EngineHooks = {}): Engine {
       full = null;
       preview = null;
       coloring = null;
+      followed = null;
+    },
+
+    async conversations(type, filter = '') {
+      return session().conversations(type, compileOrThrow(filter));
+    },
+
+    async endpoints(type, filter = '') {
+      return session().endpoints(type, compileOrThrow(filter));
+    },
+
+    async follow(proto, stream, options = {}) {
+      const s = session();
+      // Pages of one stream share its plan: only the first page walks the stream's frames.
+      if (!followed || followed.session !== s || followed.proto !== proto || followed.stream !== stream) {
+        followed = { session: s, proto, stream, follow: await s.follow(proto, stream) };
+      }
+      const f = followed.follow;
+      const from = Math.max(0, options.from ?? 0);
+      const budget = options.maxBytes ?? 1 << 20;
+      const chunks: FollowPage['chunks'] = [];
+      let taken = 0;
+      let next: number | null = null;
+      await f.chunks((c) => {
+        if (taken >= budget && chunks.length > 0) {
+          next = c.index;
+          return false;
+        }
+        chunks.push({ index: c.index, dir: c.dir, frame: c.frame, gap: c.gap, bytes: c.data.slice() });
+        taken += c.data.length;
+      }, from);
+      return transfer({ summary: f.summary, chunks, next }, chunks.map((c) => c.bytes.buffer as ArrayBuffer));
     },
   };
 }

@@ -25,6 +25,24 @@ export async function forEachFrameBytes(
     }
     return;
   }
+  await forEachFrameSpan(cap, first, last, (n, buf, at, length) => each(n, buf.subarray(at, at + length)), windowBytes);
+}
+
+/**
+ * `forEachFrameBytes` without a view per frame: `each` gets the buffer read and where the frame lies in it
+ * (`length` bytes from `at`). A `subarray` costs an object per frame, which the passes over every frame
+ * (first pass, packet list) skip this way; the buffer is a fresh one per window, so it may be kept.
+ */
+export async function forEachFrameSpan(
+  cap: Capture,
+  first: number,
+  last: number,
+  each: (frame: number, buf: Uint8Array, at: number, length: number) => void | boolean,
+  windowBytes: number = WINDOW,
+): Promise<void> {
+  const { index, source } = cap;
+  first = Math.max(1, first);
+  last = Math.min(last, index.count);
   const { offset, capLen } = index;
   let n = first;
   while (n <= last) {
@@ -36,10 +54,12 @@ export async function forEachFrameBytes(
       end = Math.max(end, offset[m] + capLen[m]);
       m++;
     }
-    const win = await source.read(start, end - start);
+    const win = source instanceof MemorySource ? source.readSync(start, end - start) : await source.read(start, end - start);
     for (let k = n; k <= m; k++) {
       const at = offset[k - 1] - start;
-      if (each(k, win.subarray(at, at + capLen[k - 1])) === false) return;
+      // A read cut short by the end of the source gives what there is (as a subarray would).
+      const length = Math.max(0, Math.min(capLen[k - 1], win.length - at));
+      if (each(k, win, Math.min(at, win.length), length) === false) return;
     }
     n = m + 1;
   }

@@ -7,11 +7,13 @@ import { PacketInfo } from './dissect/packet-info';
 import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type DataSource, type FieldValue } from './dissect/proto-tree';
 import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
-import { forEachFrameBytes, frameBytes } from './frame-source';
+import { forEachFrameBytes, forEachFrameSpan, frameBytes } from './frame-source';
 import { FRAME_HAS_COMMENT, FRAME_NO_TIMESTAMP } from './capture/frame-index';
 import type { CompiledFilter } from './filter/index';
 import { ConversationCollector, CONVERSATION_TYPES, type Conversation, type ConversationTable, type ConversationType } from './analysis/conversations';
 import { endpointsOf, type Endpoint } from './analysis/endpoints';
+import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
+import type { PayloadTapRecord } from './dissect/taps';
 
 export interface CaptureInfo {
   name: string;
@@ -76,6 +78,8 @@ export class CaptureSession {
   private readonly rec: FrameRecord = {
     number: 0,
     data: new Uint8Array(0),
+    dataOffset: 0,
+    dataLength: 0,
     origLen: 0,
     tsSecs: 0,
     tsNsecs: 0,
@@ -116,9 +120,11 @@ export class CaptureSession {
       const traffic = new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
       const stopTraffic = traffic.attach(this.pinfo.taps);
       try {
-        await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
+        // Spans, not a view per frame: this pass needs no standalone frame bytes.
+        await forEachFrameSpan(this.capture, 1, this.frameCount, (n, buf, at, length) => {
           this.tree.reset(false, nothing);
-          dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+          this.pinfo.columns = false;
+          dissectFrame(this.record(n, buf, at, length), this.pinfo, this.tree);
           if (onProgress && (n & 0xffff) === 0) onProgress(n);
         });
       } finally {
@@ -167,12 +173,14 @@ export class CaptureSession {
   }
 
   /** Fills the reusable record for frame `n` from the index. */
-  private record(n: number, bytes: Uint8Array): FrameRecord {
+  private record(n: number, bytes: Uint8Array, at = 0, length = bytes.length): FrameRecord {
     const { index, interfaces, comments } = this.capture;
     const i = n - 1;
     const r = this.rec;
     r.number = n;
     r.data = bytes;
+    r.dataOffset = at;
+    r.dataLength = length;
     r.origLen = index.origLen[i];
     r.tsSecs = index.tsSec[i];
     r.tsNsecs = index.tsNsec[i];
@@ -207,9 +215,10 @@ export class CaptureSession {
   async list(first: number, last: number, each: (row: ListRow, pinfo: Readonly<PacketInfo>) => void): Promise<void> {
     await this.ensureFirstPass();
     const wanted = new Uint8Array(fieldCount());
-    await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
-      const rec = this.record(n, bytes);
+    await forEachFrameSpan(this.capture, first, last, (n, buf, at, length) => {
+      const rec = this.record(n, buf, at, length);
       this.tree.reset(false, wanted);
+      this.pinfo.columns = true;
       dissectFrame(rec, this.pinfo, this.tree);
       each(this.row(rec), this.pinfo);
     });
@@ -234,6 +243,7 @@ export class CaptureSession {
     await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
       const rec = this.record(n, bytes);
       this.tree.reset(false, wanted);
+      this.pinfo.columns = needRow;
       dissectFrame(rec, this.pinfo, this.tree);
       const row = needRow ? this.row(rec) : null;
       for (let k = 0; k < ids.length; k++) {
@@ -260,6 +270,7 @@ export class CaptureSession {
     const bytes = await frameBytes(this.capture, frame);
     const rec = this.record(frame, bytes);
     this.tree.reset(true);
+    this.pinfo.columns = true;
     dissectFrame(rec, this.pinfo, this.tree);
     const sources: DataSource[] = [{ name: `Frame (${bytes.length} bytes)`, bytes }];
     for (const s of this.tree.sources) sources.push({ name: s.name, bytes: s.bytes.slice() });
@@ -292,6 +303,7 @@ export class CaptureSession {
       if (ref !== undefined && ref >= 1 && ref <= this.frameCount) {
         const bytes = await frameBytes(this.capture, ref);
         this.tree.reset(false, compiled.referenceMask());
+        this.pinfo.columns = false;
         dissectFrame(this.record(ref, bytes), this.pinfo, this.tree);
         compiled.setReferenceFrame(this.tree, [bytes, ...this.tree.sources.map((s) => s.bytes)]);
       } else {
@@ -323,6 +335,7 @@ export class CaptureSession {
     const sources: Uint8Array[] = [new Uint8Array(0)];
     await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
       this.tree.reset(false, mask);
+      this.pinfo.columns = false;
       dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
       sources[0] = bytes;
       // Reassembled data sources of this frame follow the frame's bytes, at the index tree items carry.
@@ -369,6 +382,8 @@ export class CaptureSession {
       // A frame's reports wait for its verdict: the filter can only be tested once the frame is dissected.
       await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
         this.tree.reset(false, mask);
+        this.pinfo.columns = false;
+        collector.beginFrame();
         dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
         sources[0] = bytes;
         sources.length = 1;
@@ -380,6 +395,59 @@ export class CaptureSession {
       stop();
     }
     return collector.tables.get(type)!;
+  }
+
+  /**
+   * Follow Stream (tshark's `-z follow,tcp|udp,…,N`): the stream's chunks in order, planned from its frames
+   * (which the first pass linked) and read again only when walked. An unknown stream gives no chunks.
+   */
+  async follow(proto: FollowProto, stream: number): Promise<FollowStream> {
+    await this.ensureFirstPass();
+    const udpRange = proto === 'udp' ? (await this.conversationTable('udp')).framesOfStream(stream) : null;
+    const where = streamFrames(this.pinfo.state, proto, stream, udpRange);
+    let follower = await this.followFrames(proto, stream, where ? where.frames : new Uint32Array(0));
+    if (where && follower.missed) {
+      // A frame of the linked list did not carry the stream (nested transports link by their outer layer):
+      // take every frame between the stream's first and last instead.
+      const all = new Uint32Array(where.last - where.first + 1);
+      for (let i = 0; i < all.length; i++) all[i] = where.first + i;
+      follower = await this.followFrames(proto, stream, all);
+    }
+    const redissect = (frame: number, bytes: Uint8Array, ordinal: number): Uint8Array => {
+      let found: Uint8Array = new Uint8Array(0);
+      let n = 0;
+      const stop = this.pinfo.taps.on<PayloadTapRecord>(`${proto}.follow`, (r) => {
+        if (n++ === ordinal) found = r.payload.data.slice(r.payload.start, r.payload.start + r.payload.length);
+      });
+      try {
+        this.tree.reset(false, new Uint8Array(fieldCount()));
+        this.pinfo.columns = false;
+        dissectFrame(this.record(frame, bytes), this.pinfo, this.tree);
+      } finally {
+        stop();
+      }
+      return found;
+    };
+    return new FollowStream(follower.follower.finish(), follower.follower.chunks, this.capture, redissect);
+  }
+
+  private async followFrames(proto: FollowProto, stream: number, frames: Uint32Array): Promise<{ follower: StreamFollower; missed: boolean }> {
+    const follower = new StreamFollower(proto, stream);
+    const nothing = new Uint8Array(fieldCount());
+    let missed = false;
+    const stop = follower.attach(this.pinfo.taps);
+    try {
+      await forEachListedFrame(this.capture, frames, (n, bytes) => {
+        this.tree.reset(false, nothing);
+        this.pinfo.columns = false;
+        follower.beginFrame();
+        dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+        if (!follower.endFrame(this.pinfo)) missed = true;
+      });
+    } finally {
+      stop();
+    }
+    return { follower, missed };
   }
 }
 

@@ -190,6 +190,16 @@ function compareConversations(file: string, type: ConversationType, ours: Conver
   t.rows += rows;
   t.agree += rows - Math.min(rows, problems.length);
   t.samples.push(...problems.slice(0, Math.max(0, 8 - t.samples.length)));
+  compareOrder(file, label, ours.map(convKey), theirs.map(convKey), ours);
+}
+
+/** `fathom conv`/`endpoints` print rows in tshark's order: most packets first, ties as first seen. */
+function compareOrder(file: string, label: string, ours: string[], theirs: string[], rows: { packets: number }[]): void {
+  const t = tally('order');
+  const sorted = ours.map((k, i) => ({ k, p: rows[i].packets })).sort((x, y) => y.p - x.p).map((x) => x.k);
+  t.rows++;
+  if (sorted.join('\n') === theirs.join('\n')) t.agree++;
+  else if (t.samples.length < 8) t.samples.push(`${file} ${label}: fathom ${sorted.slice(0, 4).join(', ')} … tshark ${theirs.slice(0, 4).join(', ')} …`);
 }
 
 function compareEndpoints(file: string, type: ConversationType, ours: Endpoint[], theirs: TsharkEndpoint[]): void {
@@ -220,6 +230,7 @@ function compareEndpoints(file: string, type: ConversationType, ours: Endpoint[]
   t.rows += rows;
   t.agree += rows - Math.min(rows, problems.length);
   t.samples.push(...problems.slice(0, Math.max(0, 8 - t.samples.length)));
+  compareOrder(file, `endpoints,${type}`, ours.map(key), theirs.map(key), ours);
 }
 
 /** Filters tried with -Y / `-z conv,TYPE,FILTER` on every capture: each must give tshark's rows too. */

@@ -15,7 +15,7 @@ export function typeOption(value: string | undefined, command: string): Conversa
 /**
  * `fathom conv FILE --type eth|ip|ipv6|tcp|udp [-Y FILTER] [--json]`: the conversations, like Wireshark's
  * Conversations window (and `tshark -q -z conv,TYPE[,FILTER]`): a header line, then one tab-separated row per
- * conversation in the order it began.
+ * conversation, most packets first (as tshark orders them).
  */
 export async function conv(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, ['-Y', '--type'], ['--json']);
@@ -25,6 +25,8 @@ export async function conv(argv: string[], out: Output): Promise<number> {
   const session = await openSession(args.positionals[0]);
   reportWarnings(session);
   const rows = await session.conversations(type, filter);
+  // tshark's order: most packets first, ties in the order they were first seen (the sort is stable).
+  rows.sort((x, y) => y.packets - x.packets);
   if (args.flags.has('--json')) {
     out.line('[');
     rows.forEach((r, i) => out.line((i ? ',' : '') + JSON.stringify(conversationJson(type, r))));

@@ -8,7 +8,7 @@ import type { Output } from '../output';
 /**
  * `fathom endpoints FILE --type eth|ip|ipv6|tcp|udp [-Y FILTER] [--json]`: the endpoints, like Wireshark's
  * Endpoints window (and `tshark -q -z endpoints,TYPE[,FILTER]`): a header line, then one tab-separated row per
- * address (and port), in the order each was first seen.
+ * address (and port), most packets first (as tshark orders them).
  */
 export async function endpoints(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, ['-Y', '--type'], ['--json']);
@@ -18,6 +18,8 @@ export async function endpoints(argv: string[], out: Output): Promise<number> {
   const session = await openSession(args.positionals[0]);
   reportWarnings(session);
   const rows = await session.endpoints(type, filter);
+  // tshark's order: most packets first, ties in the order they were first seen (the sort is stable).
+  rows.sort((x, y) => y.packets - x.packets);
   if (args.flags.has('--json')) {
     out.line('[');
     rows.forEach((r, i) => out.line((i ? ',' : '') + JSON.stringify(endpointJson(type, r))));

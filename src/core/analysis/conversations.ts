@@ -14,8 +14,13 @@ import { formatEther, formatIPv4, formatIPv6 } from '../dissect/format';
  * Address A is the source of the conversation's first packet; "A → B" counts what A sent. Rows come in the
  * order their first packet was seen. Times are relative to the capture's first frame.
  *
- * Memory: one table entry per conversation — a key of the address bytes, ports and stream in a byte pool, and
- * a few typed-array columns (about 70 bytes per conversation); nothing per frame.
+ * An IPv6 fragment that does not complete its packet is not counted (Wireshark counts the packet once,
+ * where it is reassembled); every IPv4 fragment is.
+ *
+ * Cost: the session fills every type's table during its first pass (a lookup per address layer: a hash of a
+ * few words, or for tcp/udp the stream number straight away), so asking for a table later costs only its
+ * rows. Memory: one entry per conversation — its key words (kind, both addresses, ports, stream) in a pool,
+ * a hash slot and a few typed-array columns, about 100 bytes; nothing per frame.
  */
 
 export type ConversationType = 'eth' | 'ip' | 'ipv6' | 'tcp' | 'udp';
@@ -182,6 +187,10 @@ function addressWords(len: number): number {
 
 /** Writes `len` address bytes at d[at] as big-endian words into k from k[to]. */
 function putAddress(d: Uint8Array, at: number, len: number, k: Uint32Array, to: number): void {
+  if (len === 4) {
+    k[to] = ((d[at] << 24) | (d[at + 1] << 16) | (d[at + 2] << 8) | d[at + 3]) >>> 0;
+    return;
+  }
   for (let i = 0; i < len; i += 4) {
     const left = len - i;
     let w = d[at + i] << 24;
@@ -232,6 +241,8 @@ export class ConversationTable {
   private stop = new Float64Array(0);
   private first = new Uint32Array(0);
   private last = new Uint32Array(0);
+  /** tcp/udp: entry + 1 of each stream number (0: not seen yet). */
+  private byStream = new Int32Array(256);
 
   constructor(
     readonly type: ConversationType,
@@ -264,21 +275,29 @@ export class ConversationTable {
     for (let i = 1; i <= words && cmp === 0; i++) cmp = k[i] - k[i + words];
     if (cmp === 0) cmp = srcPort - dstPort;
     const srcLow = cmp <= 0;
-    if (!srcLow) {
-      for (let i = 1; i <= words; i++) {
-        const t = k[i];
-        k[i] = k[i + words];
-        k[i + words] = t;
+    // A tcp/udp stream number names its conversation: look it up directly, no hashing (the common case).
+    const stream = r.stream;
+    let e = this.ports && stream >= 0 && stream < this.byStream.length ? this.byStream[stream] - 1 : -1;
+    let added = false;
+    if (e < 0) {
+      if (!srcLow) {
+        for (let i = 1; i <= words; i++) {
+          const t = k[i];
+          k[i] = k[i + words];
+          k[i + words] = t;
+        }
       }
+      let n = 1 + 2 * words;
+      if (this.ports) {
+        k[n++] = srcLow ? ((srcPort << 16) | dstPort) >>> 0 : ((dstPort << 16) | srcPort) >>> 0;
+        k[n++] = stream >>> 0;
+      }
+      e = this.index.findOrAdd(n);
+      added = this.index.added;
+      if (this.ports && stream >= 0) this.rememberStream(stream, e);
     }
-    let n = 1 + 2 * words;
-    if (this.ports) {
-      k[n++] = srcLow ? ((srcPort << 16) | dstPort) >>> 0 : ((dstPort << 16) | srcPort) >>> 0;
-      k[n++] = r.stream >>> 0;
-    }
-    const e = this.index.findOrAdd(n);
     const t = (tsSecs - this.baseSecs) * 1e9 + (tsNsecs - this.baseNsecs);
-    if (this.index.added) {
+    if (added) {
       if (e >= this.cap) this.grow(this.cap * 2);
       this.kind[e] = r.kind;
       this.aIsLow[e] = srcLow ? 1 : 0;
@@ -298,6 +317,15 @@ export class ConversationTable {
     if (t > this.stop[e]) this.stop[e] = t;
     else if (t < this.start[e]) this.start[e] = t;
     this.last[e] = frame;
+  }
+
+  private rememberStream(stream: number, e: number): void {
+    if (stream >= this.byStream.length) {
+      const next = new Int32Array(Math.max(stream + 1, this.byStream.length * 2));
+      next.set(this.byStream);
+      this.byStream = next;
+    }
+    this.byStream[stream] = e + 1;
   }
 
   /** The rows, in the order their first packet was seen. */
@@ -330,8 +358,8 @@ export class ConversationTable {
 
   /** First and last frame of the conversation with this tcp.stream / udp.stream, or null. */
   framesOfStream(stream: number): { first: number; last: number } | null {
-    for (let e = 0; e < this.size; e++) if (this.streams[e] === stream) return { first: this.first[e], last: this.last[e] };
-    return null;
+    const e = stream >= 0 && stream < this.byStream.length ? this.byStream[stream] - 1 : -1;
+    return e < 0 ? null : { first: this.first[e], last: this.last[e] };
   }
 
   private row(e: number): Conversation {
@@ -396,12 +424,13 @@ export class ConversationTable {
 /**
  * Listens on the address taps and fills one ConversationTable per type. Two modes:
  * - direct (`attach`): every report counts at once — the capture-wide tables built during the first pass;
- * - held (`attach` with `hold`): a frame's reports wait until `endFrame(keep)` says whether the frame passed
- *   a display filter (the verdict is known only once the frame is dissected).
+ * - held (`attach` with `hold`): reports between `beginFrame()` and `endFrame(keep)` wait until the frame's
+ *   display-filter verdict is known (only once the frame is dissected); reports outside are ignored.
  */
 export class ConversationCollector {
   readonly tables = new Map<ConversationType, ConversationTable>();
   // Held reports of the current frame: a few per frame, in reused columns.
+  private holding = false;
   private heldCount = 0;
   private heldType: ConversationType[] = [];
   private heldKind = new Uint8Array(16);
@@ -434,8 +463,15 @@ export class ConversationCollector {
     return () => offs.forEach((off) => off());
   }
 
+  /** Starts a frame in held mode: reports are taken only between this and `endFrame` (other dissections may interleave). */
+  beginFrame(): void {
+    this.holding = true;
+    this.heldCount = 0;
+  }
+
   /** Ends a frame in held mode: its reports count if `keep`, else they are dropped. */
   endFrame(keep: boolean): void {
+    this.holding = false;
     if (keep) {
       const r = this.record;
       for (let i = 0; i < this.heldCount; i++) {
@@ -454,6 +490,7 @@ export class ConversationCollector {
   }
 
   private holdReport(type: ConversationType, r: AddressTapRecord, pinfo: PacketInfo): void {
+    if (!this.holding) return;
     const i = this.heldCount++;
     if (i >= this.heldKind.length) this.growHeld();
     this.frame = pinfo.frame;

@@ -35,12 +35,9 @@ function u32At(d: Uint8Array, i: number): number {
 
 /** One endpoint's hash: the address words and the port, mixed. Pairs combine two by addition (order-free). */
 function endpointHash(kind: number, d: Uint8Array, at: number, port: number): number {
+  if (kind === ADDR_IPV4) return mix32(Math.imul(port + 1, 0x9e3779b1) ^ u32At(d, at));
   let h = Math.imul(port + 1, 0x9e3779b1);
-  if (kind === ADDR_IPV4) {
-    h = mix32(h ^ u32At(d, at));
-  } else {
-    for (let k = 0; k < 16; k += 4) h = mix32(h ^ u32At(d, at + k));
-  }
+  for (let k = 0; k < 16; k += 4) h = mix32(h ^ u32At(d, at + k));
   return h;
 }
 
@@ -57,7 +54,8 @@ export class EndpointPairTable {
   private addrA = new Uint32Array(64);
   private addrB = new Uint32Array(64);
   private hashes = new Uint32Array(64);
-  private prevOfPair = new Int32Array(64);
+  /** For entries that replaced an older one of the same pair (rare: TCP port reuse), that older entry. */
+  private readonly replaced = new Map<number, number>();
   private first = new Uint32Array(64);
   private v6 = new Uint32Array(256);
   private v6Used = 0;
@@ -74,6 +72,7 @@ export class EndpointPairTable {
    * given offsets (4 bytes for IPv4, 16 for IPv6).
    */
   find(kind: number, d: Uint8Array, srcAt: number, dstAt: number, srcPort: number, dstPort: number): number {
+    if (kind === ADDR_IPV4) return this.find4(u32At(d, srcAt), u32At(d, dstAt), srcPort, dstPort);
     const h = (endpointHash(kind, d, srcAt, srcPort) + endpointHash(kind, d, dstAt, dstPort)) >>> 0;
     this.lastHash = h;
     const slots = this.slots;
@@ -85,10 +84,45 @@ export class EndpointPairTable {
         this.lastSlot = i;
         return -1;
       }
-      if (this.hashes[e] === h && this.kind[e] === kind) {
+      if ((this.compacted || this.hashes[e] === h) && this.kind[e] === kind) {
         const dir = this.matches(e, kind, d, srcAt, dstAt, srcPort, dstPort);
         if (dir >= 0) {
           this.lastDirection = dir;
+          this.lastSlot = i;
+          return e;
+        }
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** `find` for IPv4 addresses given as numbers (the common case, kept free of byte reads and calls). */
+  private find4(s: number, t: number, sp: number, tp: number): number {
+    const h = (mix32(Math.imul(sp + 1, 0x9e3779b1) ^ s) + mix32(Math.imul(tp + 1, 0x9e3779b1) ^ t)) >>> 0;
+    this.lastHash = h;
+    const slots = this.slots;
+    const mask = this.mask;
+    const hashes = this.hashes;
+    const checkHash = !this.compacted;
+    let i = mix32(h) & mask;
+    for (;;) {
+      const e = slots[i];
+      if (e === EMPTY_SLOT) {
+        this.lastSlot = i;
+        return -1;
+      }
+      if ((!checkHash || hashes[e] === h) && this.kind[e] === ADDR_IPV4) {
+        const a = this.addrA[e];
+        const b = this.addrB[e];
+        const pa = this.portA[e];
+        const pb = this.portB[e];
+        if (a === s && b === t && pa === sp && pb === tp) {
+          this.lastDirection = 0;
+          this.lastSlot = i;
+          return e;
+        }
+        if (a === t && b === s && pa === tp && pb === sp) {
+          this.lastDirection = 1;
           this.lastSlot = i;
           return e;
         }
@@ -151,7 +185,7 @@ export class EndpointPairTable {
       this.v6Used = w + 8;
     }
     this.hashes[e] = this.lastHash;
-    this.prevOfPair[e] = replacing;
+    if (replacing >= 0) this.replaced.set(e, replacing);
     this.first[e] = firstFrame;
     this.slots[this.lastSlot] = e;
     // Replacing keeps the slot count; a new pair fills one more slot, so keep the load at or under one half.
@@ -161,7 +195,7 @@ export class EndpointPairTable {
 
   /** The entry created before `e` for the same pair (a reused port pair), or -1. */
   previousOfPair(e: number): number {
-    return this.prevOfPair[e];
+    return this.replaced.get(e) ?? -1;
   }
 
   /** The frame that created entry e. */
@@ -174,7 +208,7 @@ export class EndpointPairTable {
    * before that frame (entries for a reused pair are created in frame order).
    */
   entryAt(e: number, frame: number): number {
-    while (e >= 0 && this.first[e] > frame) e = this.prevOfPair[e];
+    while (e >= 0 && this.first[e] > frame) e = this.previousOfPair(e);
     return e;
   }
 
@@ -200,9 +234,44 @@ export class EndpointPairTable {
     return out;
   }
 
+  private compacted = false;
+
+  /**
+   * When no more entries will be added: trims the entry columns and rebuilds the index at a load of up to
+   * three quarters without the stored hashes (lookups then compare the endpoints themselves).
+   */
+  compact(): void {
+    if (this.compacted) return;
+    this.compacted = true;
+    const n = this.count;
+    this.kind = this.kind.slice(0, n);
+    this.portA = this.portA.slice(0, n);
+    this.portB = this.portB.slice(0, n);
+    this.addrA = this.addrA.slice(0, n);
+    this.addrB = this.addrB.slice(0, n);
+    this.first = this.first.slice(0, n);
+    this.v6 = this.v6.slice(0, this.v6Used);
+    // Only the newest entry of each pair is indexed.
+    const indexed: number[] = [];
+    for (let k = 0; k < this.slots.length; k++) if (this.slots[k] !== EMPTY_SLOT) indexed.push(this.slots[k]);
+    let size = 16;
+    while (size * 3 < indexed.length * 4) size *= 2;
+    const slots = new Int32Array(size).fill(EMPTY_SLOT);
+    const mask = size - 1;
+    const hashes = this.hashes;
+    for (const e of indexed) {
+      let i = mix32(hashes[e]) & mask;
+      while (slots[i] !== EMPTY_SLOT) i = (i + 1) & mask;
+      slots[i] = e;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    this.hashes = new Uint32Array(0);
+  }
+
   /** Bytes of typed arrays this table holds (for memory accounting). */
   byteSize(): number {
-    return this.kind.byteLength + this.portA.byteLength * 2 + this.addrA.byteLength * 2 + this.hashes.byteLength + this.prevOfPair.byteLength + this.first.byteLength + this.v6.byteLength + this.slots.byteLength;
+    return this.kind.byteLength + this.portA.byteLength * 2 + this.addrA.byteLength * 2 + this.hashes.byteLength + this.first.byteLength + this.v6.byteLength + this.slots.byteLength + this.replaced.size * 16;
   }
 
   private growEntries(): void {
@@ -217,7 +286,6 @@ export class EndpointPairTable {
     this.addrA = g(this.addrA, new Uint32Array(n));
     this.addrB = g(this.addrB, new Uint32Array(n));
     this.hashes = g(this.hashes, new Uint32Array(n));
-    this.prevOfPair = g(this.prevOfPair, new Int32Array(n));
     this.first = g(this.first, new Uint32Array(n));
   }
 
@@ -377,6 +445,12 @@ export class SparseFrameColumn {
     return this.n;
   }
 
+  /** Trims the columns to the values there are (when no more will be added). */
+  compact(): void {
+    this.frames = this.frames.slice(0, this.n);
+    this.values = this.values.slice(0, this.n);
+  }
+
   byteSize(): number {
     return this.frames.byteLength + this.values.byteLength;
   }
@@ -451,43 +525,53 @@ export const TRANSPORT_LINKS = 'transport.links';
 
 /**
  * For each frame, the previous frame of the same transport stream (TCP or UDP) and which way the frame went
- * (0: from the stream's side A, 1: from side B): one byte a frame holding (distance back << 1 | direction),
- * with distances of 127 frames and more in a side map. This is what the time since the previous frame of a
- * stream (tcp.time_delta, udp.time_delta) needs, and it chains a stream's frames together without a stream
- * number per frame. The byte is for the frame's first transport layer; further ones (a tunnel carrying TCP
- * over UDP, say) go to the side map.
+ * (0: from the stream's side A, 1: from side B): one byte a frame holding (distance back << 1 | direction)
+ * for the frame's first transport layer whose previous frame was also a first layer. This is what the time
+ * since the previous frame of a stream (tcp.time_delta, udp.time_delta) needs, and it chains a stream's
+ * frames together without a stream number per frame. Distances of 127 frames and more, a frame's further
+ * transport layers (a tunnel carrying TCP over UDP, say) and links to such layers go to a side map.
  */
 export class TransportLinks {
   private readonly bytes: Uint8Array;
-  private readonly more = new Map<number, number>();
+  /** Key frame × 8 + layer (increasing in a first pass); value (distance × 8 + previous layer) × 2 + direction. */
+  private readonly more = new SparseFrameColumn();
 
   constructor(frameCount: number) {
     this.bytes = new Uint8Array(frameCount + 1);
   }
 
-  /** Records the stream's previous frame (0: none) and the direction for the frame's `layer`-th transport layer. */
-  set(frame: number, layer: number, prev: number, direction: number): void {
+  /**
+   * Records, for the frame's `layer`-th transport layer, the stream's previous frame (0: none) and the layer
+   * it was in, and the direction.
+   */
+  set(frame: number, layer: number, prev: number, prevLayer: number, direction: number): void {
     const delta = prev > 0 ? frame - prev : 0;
-    if (layer === 0 && frame < this.bytes.length && delta < 127) {
+    const inColumn = layer === 0 && frame < this.bytes.length;
+    if (inColumn && delta < 127 && prevLayer === 0) {
       this.bytes[frame] = (delta << 1) | direction;
       return;
     }
-    if (layer === 0 && frame < this.bytes.length) this.bytes[frame] = 0xfe | direction;
-    this.more.set(frame * 8 + Math.min(layer, 7), delta * 2 + direction);
+    if (inColumn) this.bytes[frame] = 0xfe | direction;
+    this.more.set(frame * 8 + Math.min(layer, 7), (delta * 8 + Math.min(prevLayer, 7)) * 2 + direction);
   }
 
   private code(frame: number, layer: number): number {
     if (layer === 0 && frame < this.bytes.length) {
       const b = this.bytes[frame];
-      if (b < 0xfe) return b;
+      if (b < 0xfe) return ((b >> 1) * 8) * 2 + (b & 1);
     }
-    return this.more.get(frame * 8 + Math.min(layer, 7)) ?? 0;
+    return this.more.get(frame * 8 + Math.min(layer, 7));
   }
 
   /** The previous frame of the same stream, or 0. */
   previous(frame: number, layer: number): number {
-    const delta = Math.floor(this.code(frame, layer) / 2);
+    const delta = Math.floor(this.code(frame, layer) / 16);
     return delta > 0 ? frame - delta : 0;
+  }
+
+  /** The transport layer the stream was in, in its previous frame. */
+  previousLayer(frame: number, layer: number): number {
+    return Math.floor(this.code(frame, layer) / 2) & 7;
   }
 
   /** Direction of the frame within its stream (0: sent by side A). */
@@ -495,9 +579,40 @@ export class TransportLinks {
     return this.code(frame, layer) & 1;
   }
 
-  byteSize(): number {
-    return this.bytes.byteLength + this.more.size * 16;
+  /** Trims the side column once no more links will be added. */
+  compact(): void {
+    this.more.compact();
   }
+
+  byteSize(): number {
+    return this.bytes.byteLength + this.more.byteSize();
+  }
+}
+
+/**
+ * The frames of a stream in order with their directions, following the links back from its last frame (and
+ * the layer it was in there): one step per frame of the stream.
+ */
+export function linkedFrames(links: TransportLinks, first: number, last: number, lastLayer: number): { frames: Uint32Array; directions: Uint8Array } {
+  const found: number[] = [];
+  const dirs: number[] = [];
+  let layer = lastLayer;
+  for (let f = last; f >= first && f > 0; ) {
+    found.push(f);
+    dirs.push(links.direction(f, layer));
+    const p = links.previous(f, layer);
+    if (p === 0 || p >= f) break;
+    layer = links.previousLayer(f, layer);
+    f = p;
+  }
+  const n = found.length;
+  const frames = new Uint32Array(n);
+  const directions = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    frames[i] = found[n - 1 - i];
+    directions[i] = dirs[n - 1 - i];
+  }
+  return { frames, directions };
 }
 
 /**

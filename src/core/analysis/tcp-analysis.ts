@@ -15,6 +15,7 @@ import {
   SparseFrameColumn,
   TRANSPORT_LINKS,
   TransportLinks,
+  linkedFrames,
   relativeTime,
   transportLayerIndex,
 } from './stream-table';
@@ -103,6 +104,7 @@ const RST = 32;
 const BASE_SET = 1;
 const VALID_BIF = 2;
 const PUSH_SET_LAST = 4;
+const RUN_OPEN = 8;
 
 export const fields = defineFields('tcp', {
   stream: { id: 'tcp.stream', name: 'Stream index', type: 'uint32', base: 'dec' },
@@ -153,9 +155,9 @@ const FLAG_REPORTS: readonly { flag: number; experts: ExpertInfo[]; info: string
   { flag: A.OUT_OF_ORDER, experts: [experts.outOfOrder], info: '[TCP Out-Of-Order] ' },
   { flag: A.LOST_PACKET, experts: [experts.lostSegment], info: '[TCP Previous segment not captured] ' },
   { flag: A.ACK_LOST_PACKET, experts: [experts.ackLostSegment], info: '[TCP ACKed unseen segment] ' },
+  { flag: A.WINDOW_FULL, experts: [experts.windowFull], info: '[TCP Window Full] ' },
   { flag: A.KEEP_ALIVE, experts: [experts.keepAlive], info: '[TCP Keep-Alive] ' },
   { flag: A.WINDOW_UPDATE, experts: [experts.windowUpdate], info: '[TCP Window Update] ' },
-  { flag: A.WINDOW_FULL, experts: [experts.windowFull], info: '[TCP Window Full] ' },
   { flag: A.KEEP_ALIVE_ACK, experts: [experts.keepAliveAck], info: '[TCP Keep-Alive ACK] ' },
   { flag: A.DUPLICATE_ACK, experts: [], info: '' },
   { flag: A.ZERO_WINDOW_PROBE, experts: [experts.zeroWindowProbe], info: '[TCP ZeroWindowProbe] ' },
@@ -259,6 +261,7 @@ export class TcpAnalysis {
   private completeness = new Uint8Array(0);
   private firstBits = new Uint8Array(0);
   private lastFrame = new Uint32Array(0);
+  private lastLayer = new Uint8Array(0);
   private mruSyn = new Uint32Array(0);
   private rttSyn = new Uint32Array(0);
   private rttAck = new Uint32Array(0);
@@ -276,19 +279,31 @@ export class TcpAnalysis {
   private dupacknum = new Uint32Array(0);
   private lastSegFlags = new Uint16Array(0);
   private pushBytes = new Uint32Array(0);
+  /** Raw sequence number where the flow's current run of bytes since a PSH began. */
+  private runBase = new Uint32Array(0);
+  /** Unacknowledged segments of a flow: newest (head) to oldest (tail), and how many. */
   private ualHead = new Int32Array(0);
+  private ualTail = new Int32Array(0);
   private ualCount = new Uint16Array(0);
+  /** Segments in the list that start before the end of one sent earlier (retransmissions); 0: list is ordered. */
+  private ualDisorder = new Uint16Array(0);
+  /** The highest end among the flow's listed segments since its list was last empty. */
+  private ualMaxEnd = new Uint32Array(0);
   private sackSlot = new Int32Array(0);
   private sackCount = new Uint8Array(0);
   private firstFin = new Uint32Array(0);
   private synAckFrame = new Uint32Array(0);
+  private ackLostFrame = new Uint32Array(0);
   /** Flows whose SYN+ACKs carried different sequence numbers: [frame, seq, frame, seq …] of each change. */
   private readonly synAckChanges = new Map<number, number[]>();
   // Unacknowledged segments: a pool of linked entries.
   private ualSeq = new Uint32Array(256);
   private ualNext = new Uint32Array(256);
   private ualFrame = new Uint32Array(256);
+  /** Toward older (`ualLink`) and newer (`ualBack`) entries; `ualOutOfOrder` marks an entry counted in ualDisorder. */
   private ualLink = new Int32Array(256);
+  private ualBack = new Int32Array(256);
+  private ualOutOfOrder = new Uint8Array(256);
   private ualFree = -1;
   private ualUsed = 0;
   // SACK blocks of a flow's last segment: 8 words (4 blocks) per flow that ever sent one.
@@ -297,7 +312,18 @@ export class TcpAnalysis {
   // Per frame.
   /** Bytes in flight for segments with data; the distance back to the acknowledged frame for others. */
   readonly inFlightOrAck: FrameValueColumn;
-  readonly pushSent: FrameValueColumn;
+  /**
+   * tcp.analysis.push_bytes_sent without a column per frame: a run of segments since the last PSH is recorded
+   * once (flow, first frame, starting sequence number), and a segment's value is its end less the run's start;
+   * the few segments where that is not the count (a retransmission inside the run) keep theirs in
+   * `pushExceptions`. During the first pass runs are appended; `compact` groups them by flow.
+   */
+  private runFlow = new Uint32Array(256);
+  private runFrame = new Uint32Array(256);
+  private runSeq = new Uint32Array(256);
+  private runCount = 0;
+  private runStart: Uint32Array | null = null;
+  readonly pushExceptions = new SparseFrameColumn();
   /** Distance to the acknowledged frame for segments with data. */
   readonly dataAck = new SparseFrameColumn();
   readonly flags = new SparseFrameColumn();
@@ -309,7 +335,6 @@ export class TcpAnalysis {
     this.clock = new FrameClock(state);
     this.links = state.of(TRANSPORT_LINKS, () => new TransportLinks(state.frameCount));
     this.inFlightOrAck = new FrameValueColumn(state.frameCount);
-    this.pushSent = new FrameValueColumn(state.frameCount);
     this.grow(64);
   }
 
@@ -341,6 +366,7 @@ export class TcpAnalysis {
     this.completeness = g8(this.completeness, n);
     this.firstBits = g8(this.firstBits, n);
     this.lastFrame = g32(this.lastFrame, n);
+    this.lastLayer = g8(this.lastLayer, n);
     this.mruSyn = g32(this.mruSyn, n);
     this.rttSyn = g32(this.rttSyn, n);
     this.rttAck = g32(this.rttAck, n);
@@ -362,12 +388,17 @@ export class TcpAnalysis {
     this.dupacknum = g32(this.dupacknum, f);
     this.lastSegFlags = g16(this.lastSegFlags, f);
     this.pushBytes = g32(this.pushBytes, f);
+    this.runBase = g32(this.runBase, f);
     this.ualHead = gi32(this.ualHead, f, -1);
+    this.ualTail = gi32(this.ualTail, f, -1);
     this.ualCount = g16(this.ualCount, f);
+    this.ualDisorder = g16(this.ualDisorder, f);
+    this.ualMaxEnd = g32(this.ualMaxEnd, f);
     this.sackSlot = gi32(this.sackSlot, f, -1);
     this.sackCount = g8(this.sackCount, f);
     this.firstFin = g32(this.firstFin, f);
     this.synAckFrame = g32(this.synAckFrame, f);
+    this.ackLostFrame = g32(this.ackLostFrame, f);
     this.cap = n;
   }
 
@@ -399,6 +430,10 @@ export class TcpAnalysis {
         this.ualNext = g(this.ualNext, new Uint32Array(n));
         this.ualFrame = g(this.ualFrame, new Uint32Array(n));
         this.ualLink = g(this.ualLink, new Int32Array(n));
+        this.ualBack = g(this.ualBack, new Int32Array(n));
+        const o = new Uint8Array(n);
+        o.set(this.ualOutOfOrder);
+        this.ualOutOfOrder = o;
       }
     }
     this.ualSeq[u] = seq;
@@ -410,6 +445,105 @@ export class TcpAnalysis {
   private ualRelease(u: number): void {
     this.ualLink[u] = this.ualFree;
     this.ualFree = u;
+  }
+
+  /** Adds a segment as the newest of flow F's list. */
+  private ualPush(F: number, seq: number, next: number, frame: number): void {
+    const u = this.ualAlloc(seq, next, frame);
+    const head = this.ualHead[F];
+    // Ordered lists (each segment starts at or after every earlier one's end) take the short paths below.
+    const outOfOrder = head >= 0 && ltSeq(seq, this.ualMaxEnd[F]);
+    this.ualOutOfOrder[u] = outOfOrder ? 1 : 0;
+    if (outOfOrder) this.ualDisorder[F]++;
+    if (head < 0 || gtSeq(next, this.ualMaxEnd[F])) this.ualMaxEnd[F] = next;
+    this.ualLink[u] = head;
+    this.ualBack[u] = -1;
+    if (head >= 0) this.ualBack[head] = u;
+    else this.ualTail[F] = u;
+    this.ualHead[F] = u;
+    this.ualCount[F]++;
+  }
+
+  private ualRemove(F: number, u: number): void {
+    const older = this.ualLink[u];
+    const newer = this.ualBack[u];
+    if (newer >= 0) this.ualLink[newer] = older;
+    else this.ualHead[F] = older;
+    if (older >= 0) this.ualBack[older] = newer;
+    else this.ualTail[F] = newer;
+    if (this.ualOutOfOrder[u]) this.ualDisorder[F]--;
+    this.ualCount[F]--;
+    this.ualRelease(u);
+  }
+
+  /**
+   * Removes what an ACK acknowledges from flow R's list (as Wireshark walks it, newest to oldest: a segment
+   * ending at the ACK is the one acknowledged, the oldest such; one ending before it is gone; one the ACK
+   * falls inside is trimmed to start there). Returns the acknowledged segment's frame, or 0. An ordered list
+   * is worked from its oldest end and stops at the first segment that stays, so a large window costs nothing.
+   */
+  private ualAcknowledge(R: number, ack: number): number {
+    let acked = 0;
+    if (this.ualDisorder[R] === 0) {
+      let u = this.ualTail[R];
+      while (u >= 0) {
+        const next = this.ualNext[u];
+        if (gtSeq(next, ack)) {
+          if (gtSeq(ack, this.ualSeq[u])) this.ualSeq[u] = ack;
+          break;
+        }
+        if (next === ack) acked = this.ualFrame[u];
+        const newer = this.ualBack[u];
+        this.ualRemove(R, u);
+        u = newer;
+      }
+      return acked;
+    }
+    let u = this.ualHead[R];
+    while (u >= 0) {
+      const useq = this.ualSeq[u];
+      const unext = this.ualNext[u];
+      const older = this.ualLink[u];
+      if (ack === unext) {
+        acked = this.ualFrame[u];
+      } else if (gtSeq(ack, useq) && leSeq(ack, unext)) {
+        // Partly acknowledged: what is left starts at the ACK.
+        this.ualSeq[u] = ack;
+        u = older;
+        continue;
+      } else if (gtSeq(unext, ack)) {
+        u = older;
+        continue;
+      }
+      this.ualRemove(R, u);
+      u = older;
+    }
+    return acked;
+  }
+
+  /**
+   * The span of flow F's unacknowledged data relative to its base, as Wireshark takes it: the lowest start
+   * and highest end compared as unsigned relative numbers. Returns end − start (or -1 with an empty list).
+   */
+  private ualSpan(F: number): number {
+    const head = this.ualHead[F];
+    if (head < 0) return -1;
+    const base = this.base[F];
+    if (this.ualDisorder[F] === 0) {
+      const first = (this.ualSeq[this.ualTail[F]] - base) >>> 0;
+      const last = (this.ualNext[head] - base) >>> 0;
+      // Unless the list runs across the base (segments from before it), the oldest starts lowest.
+      if (first <= last) return last - first;
+    }
+    let first = (this.ualSeq[head] - base) >>> 0;
+    let last = (this.ualNext[head] - base) >>> 0;
+    for (let v = this.ualLink[head]; v >= 0; v = this.ualLink[v]) {
+      const e = (this.ualNext[v] - base) >>> 0;
+      const b = (this.ualSeq[v] - base) >>> 0;
+      if (e > last) last = e;
+      if (b < first) first = b;
+    }
+    return last - first;
   }
 
   // ---- the first pass ----
@@ -512,17 +646,17 @@ export class TcpAnalysis {
       this.completeness[s] |= bits;
     }
 
-    // The initial RTT: from the most recent SYN to the first ACK after it.
+    if (flags & TcpFlag.FIN && this.firstFin[F] === 0) this.firstFin[F] = frame;
+
+    if (analyzable) ta = this.analyze(seg, s, F, R, frame, seglen, ta);
+    else if (ta) this.flags.set(frame, ta);
+
+    // The initial RTT: from the most recent SYN to the first ACK after it (known from the next segment on).
     if (synAck === TcpFlag.ACK && this.mruSyn[s] !== 0 && this.rttAck[s] === 0 && this.clock.sinceFrame(this.mruSyn[s]) !== 0) {
       this.rttSyn[s] = this.mruSyn[s];
       this.rttAck[s] = frame;
     }
     if (synAck === TcpFlag.SYN) this.mruSyn[s] = frame;
-
-    if (flags & TcpFlag.FIN && this.firstFin[F] === 0) this.firstFin[F] = frame;
-
-    if (analyzable) ta = this.analyze(seg, s, F, R, frame, seglen, ta);
-    else if (ta) this.flags.set(frame, ta);
 
     // Options the flows remember (RFC 7323 §2.3: a shift above 14 counts as 14), then the scaling check.
     if (seg.wscaleShift >= 0) this.winScale[F] = Math.min(seg.wscaleShift, 14);
@@ -606,7 +740,7 @@ export class TcpAnalysis {
         ta |= A.KEEP_ALIVE_ACK;
         break forward;
       }
-      if (seglen === 0 && window === 0 && window === this.window[F] && seq === nextseq && (ack === lastack || ack === ((lastack + 1) >>> 0)) && this.lastSegFlags[R] & A.ZERO_WINDOW_PROBE && noSynFinRst) {
+      if (seglen === 0 && window === 0 && window === this.window[F] && seq === nextseq && ack === lastack && this.lastSegFlags[R] & A.ZERO_WINDOW_PROBE && noSynFinRst) {
         ta |= A.ZERO_WINDOW_PROBE_ACK;
         break forward;
       }
@@ -624,34 +758,52 @@ export class TcpAnalysis {
       this.dupacknum[F] = 0;
     }
 
-    if (this.maxseqtobeacked[R] !== 0 && gtSeq(ack, this.maxseqtobeacked[R]) && flags & TcpFlag.ACK) {
-      ta |= A.ACK_LOST_PACKET;
+    // tshark 4.0 flags this only while the peer's data has a gap, or when the peer is not repeating its ACK
+    // (duplicate ACKs) and has sent a new ACK since the last time this was looked at; otherwise the frame
+    // only gets an (empty) analysis tree and the peer's duplicate-ACK count starts again. Observed behaviour
+    // (see the tests), not a rule from an RFC.
+    let emptyAnalysis = false;
+    const peerMax = this.maxseqtobeacked[R];
+    if (peerMax !== 0 && gtSeq(ack, peerMax) && flags & TcpFlag.ACK) {
+      if (peerMax !== this.nextseq[R] || (this.dupacknum[R] === 0 && this.lastnondupack[R] > this.ackLostFrame[R])) {
+        ta |= A.ACK_LOST_PACKET;
+      } else {
+        emptyAnalysis = true;
+        this.dupacknum[R] = 0;
+      }
       this.maxseqtobeacked[R] = this.nextseq[R];
+      this.ackLostFrame[R] = frame;
     }
 
     if ((seglen > 0 || flags & (TcpFlag.SYN | TcpFlag.FIN)) && !(ta & A.KEEP_ALIVE)) {
-      const notAdvanced = nextseq !== 0 && ltSeq(seq, nextseq);
+      // New data right after a one-byte segment at the same place (a zero-window probe, say) is not resent.
+      const notAdvanced = nextseq !== 0 && ltSeq(seq, nextseq) && !(seglen > 1 && ((nextseq - 1) >>> 0) === seq);
       retransmission: {
         const sinceDupAck = this.clock.sinceFrame(this.lastackFrame[R]);
         if (notAdvanced && this.dupacknum[R] >= 2 && this.lastack[R] === seq && sinceDupAck >= 0 && sinceDupAck < FAST_RETRANSMISSION_WINDOW_NS) {
           ta |= A.FAST_RETRANSMISSION;
           break retransmission;
         }
-        const sinceHighest = this.clock.sinceFrame(this.nextseqFrame[F]);
-        const irtt = this.initialRtt(s);
-        const threshold = irtt !== 0 ? irtt : DEFAULT_OUT_OF_ORDER_NS;
-        if (notAdvanced && sinceHighest >= 0 && sinceHighest < threshold && nextseq !== ((seq + seglen + (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0)) {
-          ta |= A.OUT_OF_ORDER;
-          break retransmission;
-        }
+        // All of it was acknowledged already.
         const peerAck = this.lastack[R];
         if (seglen > 0 && peerAck !== 0 && leSeq((seq + seglen) >>> 0, peerAck)) {
           ta |= A.SPURIOUS_RETRANSMISSION;
           break retransmission;
         }
+        const sinceHighest = this.clock.sinceFrame(this.nextseqFrame[F]);
+        const irtt = this.initialRtt(s);
+        const threshold = irtt !== 0 ? irtt : DEFAULT_OUT_OF_ORDER_NS;
+        const end = (seq + seglen + (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0;
+        if (notAdvanced && sinceHighest >= 0 && sinceHighest < threshold && nextseq !== end) {
+          ta |= A.OUT_OF_ORDER;
+          break retransmission;
+        }
         if (notAdvanced) {
           ta |= A.RETRANSMISSION;
-          this.rtoFrame.set(frame, this.nextseqFrame[F]);
+          // The RTO is measured from the oldest segment still unacknowledged, or (a SYN or FIN sent again
+          // after everything was acknowledged) from the segment that last advanced the sequence number.
+          const oldest = this.ualTail[F];
+          this.rtoFrame.set(frame, oldest >= 0 ? this.ualFrame[oldest] : this.nextseqFrame[F]);
         }
       }
     }
@@ -660,10 +812,7 @@ export class TcpAnalysis {
     let next = (seq + seglen) >>> 0;
     if ((seglen > 0 || flags & (TcpFlag.SYN | TcpFlag.FIN)) && this.ualCount[F] < MAX_UNACKED_SEGMENTS) {
       if (flags & (TcpFlag.SYN | TcpFlag.FIN)) next = (next + 1) >>> 0;
-      const u = this.ualAlloc(seq, next, frame);
-      this.ualLink[u] = this.ualHead[F];
-      this.ualHead[F] = u;
-      this.ualCount[F]++;
+      this.ualPush(F, seq, next, frame);
     }
     if ((gtSeq(next, this.nextseq[F]) || this.nextseq[F] === 0) && !(ta & A.ZERO_WINDOW_PROBE)) {
       this.nextseq[F] = next;
@@ -677,48 +826,15 @@ export class TcpAnalysis {
     this.lastackFrame[F] = frame;
 
     // What this ACK acknowledges of the peer's segments.
-    let acked = 0;
-    let prev = -1;
-    let u = this.ualHead[R];
-    while (u >= 0) {
-      const useq = this.ualSeq[u];
-      const unext = this.ualNext[u];
-      if (ack === unext) {
-        acked = this.ualFrame[u];
-      } else if (gtSeq(ack, useq) && leSeq(ack, unext)) {
-        // Partly acknowledged: what is left starts at the ACK.
-        this.ualSeq[u] = ack;
-        continue;
-      } else if (gtSeq(unext, ack)) {
-        prev = u;
-        u = this.ualLink[u];
-        continue;
-      }
-      const after = this.ualLink[u];
-      if (prev < 0) this.ualHead[R] = after;
-      else this.ualLink[prev] = after;
-      this.ualRelease(u);
-      this.ualCount[R]--;
-      u = after;
-    }
+    const acked = this.ualAcknowledge(R, ack);
     if (acked !== 0) {
       if (seglen > 0) this.dataAck.set(frame, frame - acked);
       else this.inFlightOrAck.set(frame, frame - acked);
     }
 
     // Bytes in flight after this segment: the span of unacknowledged data less what the peer SACKed.
-    let emptyAnalysis = false;
-    const head = this.ualHead[F];
-    if (seglen !== 0 && head >= 0 && st[F] & VALID_BIF) {
-      const base = this.base[F];
-      let first = (this.ualSeq[head] - base) >>> 0;
-      let last = (this.ualNext[head] - base) >>> 0;
-      for (let v = this.ualLink[head]; v >= 0; v = this.ualLink[v]) {
-        const e = (this.ualNext[v] - base) >>> 0;
-        const b = (this.ualSeq[v] - base) >>> 0;
-        if (e > last) last = e;
-        if (b < first) first = b;
-      }
+    if (seglen !== 0 && this.ualHead[F] >= 0 && st[F] & VALID_BIF) {
+      const span = this.ualSpan(F);
       let delivered = 0;
       const n = this.sackCount[R];
       if (n > 0) {
@@ -726,16 +842,22 @@ export class TcpAnalysis {
         for (let i = 0; i < n; i++) delivered = (delivered + this.sacks[slot + 2 * i + 1] - this.sacks[slot + 2 * i]) >>> 0;
       }
       // A SYN or FIN takes a sequence number but is not data in flight.
-      const inFlight = (last - first - delivered - (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0;
+      const inFlight = (span - delivered - (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0;
       // Bytes sent since the last PSH: a run ends with (and includes) a segment that has PSH.
       const push = flags & TcpFlag.PSH;
-      if (st[F] & PUSH_SET_LAST) this.pushBytes[F] = seglen;
-      else this.pushBytes[F] = (this.pushBytes[F] + seglen) >>> 0;
+      if (st[F] & PUSH_SET_LAST || !(st[F] & RUN_OPEN)) {
+        this.pushBytes[F] = seglen;
+        this.runBase[F] = seq;
+        this.addRun(F, frame, seq);
+        st[F] |= RUN_OPEN;
+      } else {
+        this.pushBytes[F] = (this.pushBytes[F] + seglen) >>> 0;
+      }
       if (push) st[F] |= PUSH_SET_LAST;
       else st[F] &= ~PUSH_SET_LAST;
       if (inFlight > 0 && inFlight < 2000000000) {
         this.inFlightOrAck.set(frame, inFlight);
-        this.pushSent.set(frame, this.pushBytes[F]);
+        if (this.pushBytes[F] !== ((seq + seglen - this.runBase[F]) >>> 0)) this.pushExceptions.set(frame, this.pushBytes[F]);
       } else {
         emptyAnalysis = true;
       }
@@ -745,6 +867,65 @@ export class TcpAnalysis {
     return ta;
   }
 
+  private addRun(F: number, frame: number, seq: number): void {
+    const i = this.runCount++;
+    if (i === this.runFlow.length) {
+      const g = (a: Uint32Array) => {
+        const b = new Uint32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.runFlow = g(this.runFlow);
+      this.runFrame = g(this.runFrame);
+      this.runSeq = g(this.runSeq);
+    }
+    this.runFlow[i] = F;
+    this.runFrame[i] = frame;
+    this.runSeq[i] = seq;
+  }
+
+  /** Orders the runs by flow (frames stay in order within a flow) with an index of where each flow's begin. */
+  private groupRuns(flows: number): void {
+    const n = this.runCount;
+    const start = new Uint32Array(flows + 1);
+    for (let i = 0; i < n; i++) start[this.runFlow[i] + 1]++;
+    for (let f = 0; f < flows; f++) start[f + 1] += start[f];
+    const at = start.slice(0, flows);
+    const frames = new Uint32Array(n);
+    const seqs = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = at[this.runFlow[i]]++;
+      frames[k] = this.runFrame[i];
+      seqs[k] = this.runSeq[i];
+    }
+    this.runStart = start;
+    this.runFrame = frames;
+    this.runSeq = seqs;
+    this.runFlow = new Uint32Array(0);
+  }
+
+  /** tcp.analysis.push_bytes_sent of a segment of flow F (after the first pass). */
+  pushBytesSent(F: number, frame: number, seq: number, seglen: number): number {
+    const exception = this.pushExceptions.get(frame, -1);
+    if (exception >= 0) return exception;
+    const start = this.runStart;
+    if (!start || F + 1 >= start.length) return seglen;
+    // The flow's last run that began at or before this frame.
+    let lo = start[F];
+    let hi = start[F + 1] - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.runFrame[mid] <= frame) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found < 0 ? seglen : (seq + seglen - this.runSeq[found]) >>> 0;
+  }
+
   // ---- reading ----
 
   /**
@@ -752,6 +933,7 @@ export class TcpAnalysis {
    * SYN+ACK with a new sequence number sets it from its frame on.
    */
   baseAt(F: number, frame: number): number {
+    if (this.synAckChanges.size === 0) return this.base[F];
     const changes = this.synAckChanges.get(F);
     if (!changes) return this.base[F];
     let b = this.base[F];
@@ -761,6 +943,7 @@ export class TcpAnalysis {
 
   /** Whether tshark's second pass flags this SYN+ACK as reusing ports (its sequence number differs from the base before it). */
   secondPassReuse(F: number, frame: number, seq: number): boolean {
+    if (this.synAckChanges.size === 0) return false;
     const changes = this.synAckChanges.get(F);
     if (!changes) return false;
     let b = this.base[F];
@@ -791,14 +974,76 @@ export class TcpAnalysis {
     return this.firstFin[F];
   }
 
-  /** Bytes of typed arrays held (for memory accounting). */
+  /** Bytes held in typed arrays (for memory accounting; maps counted at about 16 bytes an entry). */
   byteSize(): number {
-    let n = this.table.byteSize() + this.inFlightOrAck.byteSize() + this.pushSent.byteSize();
+    let n = this.table.byteSize() + this.inFlightOrAck.byteSize() + this.pushExceptions.byteSize();
     n += this.dataAck.byteSize() + this.flags.byteSize() + this.dupAckNum.byteSize() + this.dupAckFrame.byteSize() + this.rtoFrame.byteSize();
-    n += this.cap * (1 + 1 + 4 * 4);
-    n += 2 * this.cap * (1 + 4 * 6 + 4 + 1 + 4 + 4 + 2 + 4 + 4 + 2 + 4 + 1 + 4 + 4);
-    n += this.ualSeq.byteLength * 4 + this.sacks.byteLength;
-    return n;
+    const arrays: ArrayBufferView[] = [
+      this.completeness, this.firstBits, this.lastFrame, this.lastLayer, this.mruSyn, this.rttSyn, this.rttAck, this.st, this.base, this.nextseq,
+      this.nextseqFrame, this.lastack, this.lastackFrame, this.maxseqtobeacked, this.window, this.winScale, this.lastnondupack,
+      this.dupacknum, this.lastSegFlags, this.pushBytes, this.runBase, this.runFlow, this.runFrame, this.runSeq, this.ualHead, this.ualTail, this.ualCount, this.ualDisorder, this.ualMaxEnd, this.sackSlot, this.sackCount, this.firstFin,
+      this.synAckFrame, this.ackLostFrame, this.ualSeq, this.ualNext, this.ualFrame, this.ualLink, this.ualBack, this.ualOutOfOrder, this.sacks,
+    ];
+    for (const a of arrays) n += a.byteLength;
+    return n + this.synAckChanges.size * 48;
+  }
+
+  private compacted = false;
+
+  /**
+   * Once the first pass is over, keeps only what later dissections read (relative bases, window scales,
+   * completeness, initial RTTs, first FINs, last frames) in arrays trimmed to the stream count, and lets the
+   * rest of the analysis state go.
+   */
+  compact(): void {
+    if (this.compacted) return;
+    this.compacted = true;
+    const n = this.table.count;
+    const f = 2 * n;
+    this.completeness = this.completeness.slice(0, n);
+    this.firstBits = this.firstBits.slice(0, n);
+    this.lastFrame = this.lastFrame.slice(0, n);
+    this.lastLayer = this.lastLayer.slice(0, n);
+    this.rttSyn = this.rttSyn.slice(0, n);
+    this.rttAck = this.rttAck.slice(0, n);
+    this.base = this.base.slice(0, f);
+    this.winScale = this.winScale.slice(0, f);
+    this.firstFin = this.firstFin.slice(0, f);
+    const none32 = new Uint32Array(0);
+    this.mruSyn = none32;
+    this.st = new Uint8Array(0);
+    this.nextseq = none32;
+    this.nextseqFrame = none32;
+    this.lastack = none32;
+    this.lastackFrame = none32;
+    this.maxseqtobeacked = none32;
+    this.window = none32;
+    this.lastnondupack = none32;
+    this.dupacknum = none32;
+    this.lastSegFlags = new Uint16Array(0);
+    this.pushBytes = none32;
+    this.runBase = none32;
+    this.groupRuns(f);
+    this.ualHead = new Int32Array(0);
+    this.ualTail = new Int32Array(0);
+    this.ualCount = new Uint16Array(0);
+    this.ualDisorder = new Uint16Array(0);
+    this.ualMaxEnd = none32;
+    this.sackSlot = new Int32Array(0);
+    this.sackCount = new Uint8Array(0);
+    this.synAckFrame = none32;
+    this.ackLostFrame = none32;
+    this.ualSeq = none32;
+    this.ualNext = none32;
+    this.ualFrame = none32;
+    this.ualLink = new Int32Array(0);
+    this.ualBack = new Int32Array(0);
+    this.ualOutOfOrder = new Uint8Array(0);
+    this.sacks = none32;
+    this.cap = n;
+    this.table.compact();
+    this.links.compact();
+    for (const c of [this.dataAck, this.flags, this.dupAckNum, this.dupAckFrame, this.rtoFrame, this.pushExceptions]) c.compact();
   }
 
   /** The last frame of stream s. */
@@ -812,17 +1057,31 @@ export class TcpAnalysis {
   /** Remembers a frame of stream s for the time-delta chain. */
   link(s: number, frame: number, layer: number, dir: number): void {
     const prev = this.lastFrame[s];
-    this.links.set(frame, layer, prev === frame ? 0 : prev, dir);
+    this.links.set(frame, layer, prev === frame ? 0 : prev, this.lastLayer[s], dir);
     this.lastFrame[s] = frame;
+    this.lastLayer[s] = layer;
+  }
+
+  /** The transport layer stream s was in, in its last frame (0 unless tunnelled). */
+  lastLayerOf(s: number): number {
+    return this.lastLayer[s];
   }
 
 }
 
 const STATE_NAME = 'tcp.analysis';
 
+let cachedState: CaptureState | null = null;
+let cachedAnalysis: TcpAnalysis | null = null;
+
 /** The capture's TCP analysis state (created empty when asked before any TCP segment). */
 export function tcpAnalysisOf(state: CaptureState): TcpAnalysis {
-  return state.of(STATE_NAME, () => new TcpAnalysis(state));
+  // Every segment asks several times: remember the last capture's state instead of a map lookup each time.
+  if (state === cachedState) return cachedAnalysis!;
+  const a = state.of(STATE_NAME, () => new TcpAnalysis(state));
+  cachedState = state;
+  cachedAnalysis = a;
+  return a;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -834,6 +1093,7 @@ const addr: AddressPair = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0
 class Hook implements TcpStateHook {
   observe(seg: TcpSegment, pinfo: PacketInfo): void {
     const an = tcpAnalysisOf(pinfo.state);
+    if (!pinfo.firstPass) an.compact();
     const cur = an.cur;
     cur.stream = -1;
     cur.analyzed = false;
@@ -852,8 +1112,10 @@ class Hook implements TcpStateHook {
     const analyzable = !pinfo.fragmented && seg.payloadLen >= 0;
     cur.analyzed = analyzable;
     if (pinfo.firstPass) {
+      // Nothing is shown in the first pass: record, and leave the numbers as they are.
       an.link(s, pinfo.frame, cur.layer, dir);
       an.firstPass(seg, s, dir, pinfo, analyzable);
+      return;
     }
     const F = 2 * s + dir;
     if (analyzable) {
@@ -875,6 +1137,7 @@ class Hook implements TcpStateHook {
     const an = tcpAnalysisOf(pinfo.state);
     const cur = an.cur;
     if (pinfo.inErrorPacket) {
+      if (!pinfo.firstPass) an.compact();
       // Wireshark numbers a quoted segment by the quoted header's addresses; nothing else of it is analysed.
       cur.stream = -1;
       cur.analyzed = false;
@@ -957,7 +1220,7 @@ class Hook implements TcpStateHook {
     if (irtt !== 0) tree.addGenerated(fields.initialRtt, view, 0, 0, relativeTime(irtt));
     if (inFlight !== 0) {
       tree.addGenerated(fields.bytesInFlight, view, 0, 0, inFlight);
-      tree.addGenerated(fields.pushBytesSent, view, 0, 0, an.pushSent.get(frame));
+      tree.addGenerated(fields.pushBytesSent, view, 0, 0, an.pushBytesSent(2 * s + cur.dir, frame, seg.seq, seglen));
     }
     if (flags !== 0) {
       tree.open(fields.analysisFlags, view, 0, 0, null, undefined, 1);
@@ -1043,24 +1306,7 @@ export function tcpStreamFrameRange(state: CaptureState, stream: number): { firs
  */
 export function tcpStreamFrames(state: CaptureState, stream: number): { frames: Uint32Array; directions: Uint8Array } {
   const an = tcpAnalysisOf(state);
-  const found: number[] = [];
-  const dirs: number[] = [];
-  const first = an.table.firstFrame(stream);
-  for (let f = an.lastFrameOf(stream); f >= first && f > 0; ) {
-    found.push(f);
-    dirs.push(an.links.direction(f, 0));
-    const p = an.links.previous(f, 0);
-    if (p === 0 || p >= f) break;
-    f = p;
-  }
-  const n = found.length;
-  const frames = new Uint32Array(n);
-  const directions = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    frames[i] = found[n - 1 - i];
-    directions[i] = dirs[n - 1 - i];
-  }
-  return { frames, directions };
+  return linkedFrames(an.links, an.table.firstFrame(stream), an.lastFrameOf(stream), an.lastLayerOf(stream));
 }
 
 /** The tcp.analysis flags the first pass found for a frame (TcpAnalysisFlag bits; 0 if none). */

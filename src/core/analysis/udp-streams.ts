@@ -4,7 +4,7 @@ import type { ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import type { CaptureState } from '../dissect/capture-state';
 import type { UdpStreamHook } from '../protocols/udp';
-import { EndpointPairTable, FrameClock, TRANSPORT_LINKS, TransportLinks, relativeTime, transportLayerIndex } from './stream-table';
+import { EndpointPairTable, FrameClock, TRANSPORT_LINKS, TransportLinks, linkedFrames, relativeTime, transportLayerIndex } from './stream-table';
 import { transportAddresses } from './tcp-analysis';
 
 /**
@@ -31,6 +31,7 @@ export class UdpStreams {
   readonly clock: FrameClock;
   readonly links: TransportLinks;
   private last = new Uint32Array(64);
+  private lastLayer = new Uint8Array(64);
 
   constructor(state: CaptureState) {
     this.clock = new FrameClock(state);
@@ -39,11 +40,6 @@ export class UdpStreams {
 
   get streamCount(): number {
     return this.table.count;
-  }
-
-  /** The last frame of a stream. */
-  lastFrameOf(s: number): number {
-    return this.last[s];
   }
 
   /** Numbers a datagram (first pass: finds or adds its pair and links the frame); -1 without IP addresses. */
@@ -59,25 +55,58 @@ export class UdpStreams {
         const g = new Uint32Array(this.last.length * 2);
         g.set(this.last);
         this.last = g;
+        const l = new Uint8Array(this.last.length);
+        l.set(this.lastLayer);
+        this.lastLayer = l;
       }
     }
     const prev = this.last[s];
-    this.links.set(pinfo.frame, layer, prev === pinfo.frame ? 0 : prev, dir);
+    this.links.set(pinfo.frame, layer, prev === pinfo.frame ? 0 : prev, this.lastLayer[s], dir);
     this.last[s] = pinfo.frame;
+    this.lastLayer[s] = layer;
     this.clock.setNow(pinfo.frame, pinfo.tsSecs, pinfo.tsNsecs);
     return s;
   }
 
+  /** The last frame of a stream. */
+  lastFrameOf(s: number): number {
+    return this.last[s];
+  }
+
+  /** The frames of a stream in order, with each one's direction (0: sent by side A). */
+  frames(s: number): { frames: Uint32Array; directions: Uint8Array } {
+    return linkedFrames(this.links, this.table.firstFrame(s), this.last[s], this.lastLayer[s]);
+  }
+
   byteSize(): number {
-    return this.table.byteSize() + this.last.byteLength;
+    return this.table.byteSize() + this.last.byteLength + this.lastLayer.byteLength;
+  }
+
+  private compacted = false;
+
+  /** After the first pass: trims the table and drops what only numbering needed. */
+  compact(): void {
+    if (this.compacted) return;
+    this.compacted = true;
+    this.table.compact();
+    this.links.compact();
+    this.last = this.last.slice(0, this.table.count);
+    this.lastLayer = this.lastLayer.slice(0, this.table.count);
   }
 }
 
 const STATE_NAME = 'udp.streams';
 
+let cachedState: CaptureState | null = null;
+let cachedStreams: UdpStreams | null = null;
+
 /** The capture's UDP stream state. */
 export function udpStreamsOf(state: CaptureState): UdpStreams {
-  return state.of(STATE_NAME, () => new UdpStreams(state));
+  if (state === cachedState) return cachedStreams!;
+  const u = state.of(STATE_NAME, () => new UdpStreams(state));
+  cachedState = state;
+  cachedStreams = u;
+  return u;
 }
 
 const addr = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0 };
@@ -86,6 +115,7 @@ export const udpStreamHook: UdpStreamHook = {
   addStreamItems(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, srcPort: number, dstPort: number): number {
     if (!transportAddresses(view, pinfo, 17, addr)) return -1;
     const st = udpStreamsOf(pinfo.state);
+    if (!pinfo.firstPass) st.compact();
     const layer = transportLayerIndex(pinfo.layers);
     const s = st.number(addr.kind, addr.data, addr.srcAt, addr.dstAt, srcPort, dstPort, pinfo, layer);
     if (s < 0 || pinfo.firstPass) return s;
@@ -106,4 +136,9 @@ export const udpStreamHook: UdpStreamHook = {
 /** Number of UDP streams (udp.stream runs from 0 to this − 1). */
 export function udpStreamCount(state: CaptureState): number {
   return udpStreamsOf(state).streamCount;
+}
+
+/** The frames of a UDP stream in order, with each one's direction (0: sent by side A, the first sender). */
+export function udpStreamFrames(state: CaptureState, stream: number): { frames: Uint32Array; directions: Uint8Array } {
+  return udpStreamsOf(state).frames(stream);
 }

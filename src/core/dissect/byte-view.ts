@@ -26,6 +26,14 @@ export class ByteView {
     return new ByteView(data, 0, data.length, Math.max(reportedLength, data.length), 0, 0);
   }
 
+  /**
+   * A frame that lies in a larger buffer, `capLen` bytes from `start` (the window a pass read). Offsets and
+   * tree items are the frame's own; only `start` (and so AddressRef/tap positions) refer to the buffer.
+   */
+  static ofFrameIn(buffer: Uint8Array, start: number, capLen: number, reportedLength: number): ByteView {
+    return new ByteView(buffer, start, capLen, Math.max(reportedLength, capLen), 0, 0);
+  }
+
   /** A view of [offset, offset + length) — length -1 means to the end; reported length follows the same rule. */
   sub(offset: number, length = -1, reportedLength = -1): ByteView {
     if (offset > this.length) this.fail(offset, 0);

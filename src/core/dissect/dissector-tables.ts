@@ -20,6 +20,13 @@ export interface DissectorHandle {
 /** A table from a number (ethertype, IP protocol, port, link type …) to the dissector for it. */
 export class DissectorTable {
   private readonly map = new Map<number, DissectorHandle>();
+  /**
+   * The per-frame lookups (every layer does one or two) go through a dense index instead of the map: keys
+   * 0..65535 (link types, ethertypes, IP protocols, ports) index `slots`, whose non-zero entries point into
+   * `handles`. A typed-array read costs far less than a Map probe. Other keys are looked up in the map.
+   */
+  private slots = new Uint16Array(0);
+  private readonly handles: (DissectorHandle | undefined)[] = [undefined];
   constructor(
     readonly name: string,
     readonly description: string,
@@ -27,9 +34,28 @@ export class DissectorTable {
 
   add(key: number, handle: DissectorHandle): void {
     this.map.set(key, handle);
+    if (!Number.isInteger(key) || key < 0 || key > 0xffff) return;
+    if (key >= this.slots.length) {
+      // Grown to the next power of two, so registering ascending keys does not copy for each one.
+      let size = Math.max(16, this.slots.length);
+      while (size <= key) size *= 2;
+      const grown = new Uint16Array(Math.min(size, 0x10000));
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    let slot = this.handles.indexOf(handle);
+    if (slot <= 0) {
+      slot = this.handles.length;
+      this.handles.push(handle);
+    }
+    this.slots[key] = slot;
   }
 
   get(key: number): DissectorHandle | undefined {
+    if (key >= 0 && key <= 0xffff && (key | 0) === key) {
+      // Keys in this range are all in `slots` (those beyond its end were never added).
+      return key < this.slots.length ? this.handles[this.slots[key]] : undefined;
+    }
     return this.map.get(key);
   }
 
@@ -38,7 +64,7 @@ export class DissectorTable {
    * (returned 0, as a Wireshark "new-style" dissector does), else the bytes it used.
    */
   tryDissect(key: number, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): number {
-    const h = this.map.get(key);
+    const h = this.get(key);
     if (h === undefined) return -1;
     pinfo.matchKey = key;
     const used = callDissector(h, view, pinfo, tree);

@@ -12,17 +12,28 @@ export function hex(n: number, digits: number): string {
   return s;
 }
 
+/** "0".."255", so dotted quads are put together from ready-made pieces. */
+const DECIMAL_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+/** "00".."ff". */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => HEX[i >> 4] + HEX[i & 15]);
+
 export function formatIPv4(v: number): string {
-  return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  return DECIMAL_BYTE[(v >>> 24) & 255] + '.' + DECIMAL_BYTE[(v >>> 16) & 255] + '.' + DECIMAL_BYTE[(v >>> 8) & 255] + '.' + DECIMAL_BYTE[v & 255];
 }
 
 export function formatEther(b: Uint8Array): string {
+  if (b.length === 6) return formatEtherAt(b, 0);
   let s = '';
   for (let i = 0; i < b.length; i++) {
     if (i) s += ':';
-    s += HEX[b[i] >> 4] + HEX[b[i] & 15];
+    s += HEX_BYTE[b[i]];
   }
   return s;
+}
+
+/** The 6-byte MAC address at `d[i]`, without taking a view of it. */
+export function formatEtherAt(d: Uint8Array, i: number): string {
+  return HEX_BYTE[d[i]] + ':' + HEX_BYTE[d[i + 1]] + ':' + HEX_BYTE[d[i + 2]] + ':' + HEX_BYTE[d[i + 3]] + ':' + HEX_BYTE[d[i + 4]] + ':' + HEX_BYTE[d[i + 5]];
 }
 
 /** Plain lowercase hex with no separators (tshark's FT_BYTES form). */
@@ -37,30 +48,47 @@ export function formatBytes(b: Uint8Array, sep = ''): string {
 
 /** RFC 5952 text form: lowercase, leading zeros dropped, the longest run (≥ 2) of zero groups as "::". */
 export function formatIPv6(b: Uint8Array): string {
-  const g: number[] = [];
-  for (let i = 0; i < 16; i += 2) g.push((b[i] << 8) | b[i + 1]);
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  return formatIPv6At(b, 0);
+}
+
+/** `formatIPv6` of the 16 bytes at `d[i]`, without taking a view of them or making arrays. */
+export function formatIPv6At(d: Uint8Array, i: number): string {
+  if (group16(d, i, 0) === 0 && group16(d, i, 1) === 0 && group16(d, i, 2) === 0 && group16(d, i, 3) === 0 && group16(d, i, 4) === 0 && group16(d, i, 5) === 0xffff) {
+    return `::ffff:${d[i + 12]}.${d[i + 13]}.${d[i + 14]}.${d[i + 15]}`;
   }
+  // The first longest run of at least two zero groups becomes "::".
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
-      i++;
+  for (let k = 0; k < 8; ) {
+    if (group16(d, i, k) !== 0) {
+      k++;
       continue;
     }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
+    let j = k;
+    while (j < 8 && group16(d, i, j) === 0) j++;
+    if (j - k > bestLen) {
+      bestStart = k;
+      bestLen = j - k;
     }
-    i = j;
+    k = j;
   }
-  if (bestStart < 0) return g.map((x) => x.toString(16)).join(':');
-  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
-  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
-  return `${head}::${tail}`;
+  let s = '';
+  for (let k = 0; k < 8; k++) {
+    if (k === bestStart) {
+      s += '::';
+      k += bestLen - 1;
+      continue;
+    }
+    // A group right after "::" (or first) takes no separator.
+    if (k > 0 && k !== bestStart + bestLen) s += ':';
+    s += group16(d, i, k).toString(16);
+  }
+  return s;
+}
+
+/** Group k (0–7) of the IPv6 address at d[i]. */
+function group16(d: Uint8Array, i: number, k: number): number {
+  return (d[i + 2 * k] << 8) | d[i + 2 * k + 1];
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -93,6 +121,10 @@ export function formatRelativeTime(t: Timestamp, decimals = 9): string {
       secs -= 1;
       nsecs += 1e9;
     }
+  }
+  if (decimals === 6 && nsecs >= 0 && nsecs < 1e9) {
+    // The packet list's form (microseconds, truncated): one number-to-text instead of padding and slicing.
+    return sign + secs + '.' + String(1_000_000 + Math.floor(nsecs / 1000)).slice(1);
   }
   const frac = pad(nsecs, 9).slice(0, decimals);
   return decimals > 0 ? `${sign}${secs}.${frac}` : `${sign}${secs}`;

@@ -1,5 +1,5 @@
 import type { ByteView } from './byte-view';
-import { formatEther, formatIPv4, formatIPv6 } from './format';
+import { formatEtherAt, formatIPv4, formatIPv6At } from './format';
 import { CaptureState } from './capture-state';
 import { Taps } from './taps';
 
@@ -39,11 +39,11 @@ export class AddressRef {
     const i = this.at;
     switch (this.kind) {
       case AddrKind.Ether:
-        return formatEther(d.subarray(i, i + 6));
+        return formatEtherAt(d, i);
       case AddrKind.IPv4:
-        return formatIPv4(((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]) >>> 0);
+        return ipv4Text(d, i);
       case AddrKind.IPv6:
-        return formatIPv6(d.subarray(i, i + 16));
+        return ipv6Text(d, i);
       case AddrKind.Text:
         return this.text;
       default:
@@ -53,6 +53,56 @@ export class AddressRef {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/*
+ * Address text for the Source/Destination columns, remembered: a packet list shows the same hosts over and
+ * over, and IPv6 text in particular is costly to make. Each cache is direct-mapped — one slot per hash of
+ * the address bytes (read as 32-bit words), a new address overwrites the slot — and its texts start empty
+ * (no address formats to ''), which marks a slot never filled.
+ */
+const TEXT_CACHE_BITS = 10;
+const ipv4Keys = new Int32Array(1 << TEXT_CACHE_BITS);
+const ipv4Texts: string[] = new Array<string>(1 << TEXT_CACHE_BITS).fill('');
+const ipv6Keys = new Int32Array(4 << TEXT_CACHE_BITS);
+const ipv6Texts: string[] = new Array<string>(1 << TEXT_CACHE_BITS).fill('');
+
+function word32(d: Uint8Array, i: number): number {
+  return (d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3];
+}
+
+/** Multiplicative hashing (Knuth): the top bits of the product pick the slot. */
+function slotOf(h: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> (32 - TEXT_CACHE_BITS);
+}
+
+function ipv4Text(d: Uint8Array, i: number): string {
+  const v = word32(d, i);
+  const slot = slotOf(v);
+  const cached = ipv4Texts[slot];
+  if (cached !== '' && ipv4Keys[slot] === v) return cached;
+  const text = formatIPv4(v >>> 0);
+  ipv4Keys[slot] = v;
+  ipv4Texts[slot] = text;
+  return text;
+}
+
+function ipv6Text(d: Uint8Array, i: number): string {
+  const w0 = word32(d, i);
+  const w1 = word32(d, i + 4);
+  const w2 = word32(d, i + 8);
+  const w3 = word32(d, i + 12);
+  const slot = slotOf(w0 ^ Math.imul(w1, 31) ^ Math.imul(w2, 961) ^ Math.imul(w3, 29791));
+  const k = slot * 4;
+  const cached = ipv6Texts[slot];
+  if (cached !== '' && ipv6Keys[k] === w0 && ipv6Keys[k + 1] === w1 && ipv6Keys[k + 2] === w2 && ipv6Keys[k + 3] === w3) return cached;
+  const text = formatIPv6At(d, i);
+  ipv6Keys[k] = w0;
+  ipv6Keys[k + 1] = w1;
+  ipv6Keys[k + 2] = w2;
+  ipv6Keys[k + 3] = w3;
+  ipv6Texts[slot] = text;
+  return text;
+}
 
 /** Port types, for conversations and the transport layer's handoff. */
 export const enum PortType {
@@ -72,6 +122,14 @@ export class PacketInfo {
    * then; afterwards they only read it (frames may then be dissected in any order, any number of times).
    */
   firstPass = false;
+  /**
+   * Whether the Protocol/Info/Source/Destination columns will be read for this frame (list rows, the detail
+   * pane, `_ws.col.*` fields). When false (the first pass, filters, conversations) the Info methods below do
+   * nothing, and protocols skip building the text they would pass to them: the arguments of a call are
+   * evaluated before the call, so a hot protocol guards the call site with `if (pinfo.columns)`.
+   * Set by the session per frame; true for a fresh PacketInfo (tests read the columns).
+   */
+  columns = true;
   /** Capture-wide protocol state (conversations, request/response links), kept across frames. */
   state = new CaptureState();
   /** Listeners for statistics and views (conversations, follow): see taps.ts. Kept across frames. */
@@ -142,7 +200,9 @@ export class PacketInfo {
     this.portType = PortType.None;
     this.srcPort = 0;
     this.dstPort = 0;
-    this.layers.length = 0;
+    // Emptied by popping: `length = 0` would drop the array's storage, and every frame would allocate it anew.
+    const layers = this.layers;
+    while (layers.length !== 0) layers.pop();
     this.expertSeverity = 0;
     this.malformed = false;
     this.ipProto = -1;
@@ -152,7 +212,8 @@ export class PacketInfo {
     this.pseudoSrc.clear();
     this.pseudoDst.clear();
     this.hopLimit = -1;
-    this.depthOf.clear();
+    // Map.clear allocates a fresh table even when the map is empty: most frames never use it.
+    if (this.depthOf.size !== 0) this.depthOf.clear();
   }
 
   setProtocol(name: string): void {
@@ -162,23 +223,23 @@ export class PacketInfo {
 
   /** Replaces the Info text after the fence. */
   setInfo(text: string): void {
-    if (this.inErrorPacket) return;
+    if (this.inErrorPacket || !this.columns) return;
     this.info = this.fence > 0 ? this.info.slice(0, this.fence) + text : text;
   }
 
   appendInfo(text: string): void {
-    if (this.inErrorPacket) return;
+    if (this.inErrorPacket || !this.columns) return;
     this.info += text;
   }
 
   /** Appends with a separator unless Info (after the fence) is empty — Wireshark's col_append_sep_str. */
   appendInfoSep(sep: string, text: string): void {
-    if (this.inErrorPacket) return;
+    if (this.inErrorPacket || !this.columns) return;
     this.info += this.info.length > this.fence ? sep + text : text;
   }
 
   prependInfo(text: string): void {
-    if (this.inErrorPacket) return;
+    if (this.inErrorPacket || !this.columns) return;
     this.info = this.info.slice(0, this.fence) + text + this.info.slice(this.fence);
   }
 
@@ -187,7 +248,7 @@ export class PacketInfo {
    * it (Wireshark's col_prepend_fence_fstr: "[TCP Retransmission] " stays before an application's Info).
    */
   prependInfoFenced(text: string): void {
-    if (this.inErrorPacket) return;
+    if (this.inErrorPacket || !this.columns) return;
     this.info = text + this.info;
     this.fence += text.length;
   }

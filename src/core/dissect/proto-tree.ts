@@ -48,7 +48,16 @@ export class ProtoTree {
   flags = new Uint8Array(256);
   values: FieldValue[] = [];
   labels: (string | undefined)[] = [];
+  /**
+   * False when no item at all will be recorded (the first pass, list rows: fields mode with an empty mask).
+   * A protocol may then skip a whole block of `add` calls — but only pure items: expert items still count
+   * towards the frame's severity, and anything with a side effect (columns, state) must still run.
+   */
+  recording = true;
   private wanted: Uint8Array | null = null;
+  /** The last mask `reset` saw, and whether it wants anything (worked out once per mask, not per frame). */
+  private scannedMask: Uint8Array | null = null;
+  private scannedWantsAny = true;
   /**
    * Data sources of this frame beyond the frame itself (source 0): reassembled datagrams and the like, which
    * the hex pane shows as extra tabs ("Reassembled IPv4 (3508 bytes)"). Entry k is source k + 1. Reset per frame.
@@ -58,10 +67,22 @@ export class ProtoTree {
   private stack = new Int32Array(4096);
   private depth = 0;
 
-  /** Starts a new frame. `wanted` (by field index) limits recording to those fields; null records all. */
+  /**
+   * Starts a new frame. `wanted` (by field index) limits recording to those fields; null records all.
+   * A mask must not change while it is in use: whether it wants anything is worked out the first time it is seen.
+   */
   reset(full: boolean, wanted: Uint8Array | null = null): void {
     this.full = full;
     this.wanted = full ? null : wanted;
+    if (this.wanted === null) {
+      this.recording = true;
+    } else {
+      if (this.wanted !== this.scannedMask) {
+        this.scannedMask = this.wanted;
+        this.scannedWantsAny = this.wanted.indexOf(1) >= 0;
+      }
+      this.recording = this.scannedWantsAny;
+    }
     this.count = 0;
     this.depth = 0;
     if (this.sources.length) this.sources.length = 0;

@@ -26,7 +26,8 @@ export class Taps {
   private readonly listeners = new Map<string, TapListener<unknown>[]>();
 
   listening(name: string): boolean {
-    return this.listeners.has(name);
+    // Most passes (list rows, filters) have no listener at all: answer without a lookup then.
+    return this.listeners.size !== 0 && this.listeners.has(name);
   }
 
   /** Adds a listener; returns the function that removes it. */

@@ -247,7 +247,8 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
   }
 
   pinfo.setProtocol(protocolColumn(op));
-  pinfo.setInfo(infoText(view, op, hln, pln, hwIsMac, protoIsIPv4, gratuitous, announcement, probe));
+  // Info text is made only when the columns are wanted (the reads are safe either way: `total` is ensured).
+  if (pinfo.columns) pinfo.setInfo(infoText(view, op, hln, pln, hwIsMac, protoIsIPv4, gratuitous, announcement, probe));
   if (full) tree.setLabel(top, `Address Resolution Protocol (${labelSuffix(op, gratuitous, announcement, probe)})`);
   tree.close();
 
@@ -257,7 +258,7 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     const found = st.conflicts.get(pinfo.frame);
     if (found) for (const c of found) addConflict(c, view, pinfo, tree);
     const shown = st.infoAddress.get(pinfo.frame);
-    if (shown !== undefined) pinfo.appendInfo(` (duplicate use of ${formatIPv4(shown)} detected!)`);
+    if (shown !== undefined && pinfo.columns) pinfo.appendInfo(` (duplicate use of ${formatIPv4(shown)} detected!)`);
   }
   return total;
 }

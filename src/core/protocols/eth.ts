@@ -111,12 +111,17 @@ export function dissectEthertype(etype: number, payload: ByteView, pinfo: Packet
 }
 
 function addAddress(tree: ProtoTree, pinfo: PacketInfo, view: ByteView, offset: number, isDst: boolean, text: string): void {
+  const b0 = view.u8(offset);
+  const ig = (b0 & 1) !== 0;
+  if (!tree.recording) {
+    // Nothing is recorded (first pass, list rows): only the expert's effect on the frame's severity remains.
+    if (!isDst && ig) addExpert(tree, pinfo, experts.srcNotGroup, view, offset, 0);
+    return;
+  }
   const own = isDst ? fields.dst : fields.src;
   // The summary and filter paths usually want none of these: skip making the byte view then.
   const mac = tree.wants(own) || tree.wants(fields.addr) ? view.bytes(offset, 6) : null;
-  const b0 = view.u8(offset);
   const lg = (b0 & 2) !== 0;
-  const ig = (b0 & 1) !== 0;
   tree.open(own, view, offset, 6, mac, tree.full ? `${isDst ? 'Destination' : 'Source'}: ${text}` : undefined);
   // IEEE 802.3 clause 3.2.3(b): the source is always an individual address.
   if (!isDst && ig) addExpert(tree, pinfo, experts.srcNotGroup, view, offset, 0);

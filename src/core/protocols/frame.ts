@@ -41,7 +41,14 @@ export const experts = defineExperts('_ws.malformed', {
 /** One record to dissect: its bytes and the index's metadata. */
 export interface FrameRecord {
   number: number;
+  /** The frame's bytes — or a larger buffer holding them, at `dataOffset` for `dataLength` bytes. */
   data: Uint8Array;
+  /**
+   * Set when `data` is the buffer a pass read rather than the frame alone (the session's passes over every
+   * frame skip making a view per frame): where the frame starts in it and how many bytes it has there.
+   */
+  dataOffset?: number;
+  dataLength?: number;
   origLen: number;
   tsSecs: number;
   tsNsecs: number;
@@ -62,9 +69,10 @@ export interface FrameRecord {
  * Packet" item, and anything else a dissector-bug item — the frame is still listed.
  */
 export function dissectFrame(rec: FrameRecord, pinfo: PacketInfo, tree: ProtoTree): void {
-  const capLen = rec.data.length;
+  const start = rec.dataOffset ?? 0;
+  const capLen = rec.dataLength ?? rec.data.length - start;
   pinfo.reset(rec.number, capLen, rec.origLen, rec.tsSecs, rec.tsNsecs, rec.linkType, rec.iface);
-  const view = ByteView.ofFrame(rec.data, rec.origLen);
+  const view = ByteView.ofFrameIn(rec.data, start, capLen, rec.origLen);
   const full = tree.full;
   const top = tree.open(
     fields.frame,
@@ -74,33 +82,37 @@ export function dissectFrame(rec: FrameRecord, pinfo: PacketInfo, tree: ProtoTre
     null,
     full ? `Frame ${rec.number}: ${rec.origLen} bytes on wire (${rec.origLen * 8} bits), ${capLen} bytes captured (${capLen * 8} bits)${rec.ifaceName ? ` on interface ${rec.ifaceName}, id ${rec.iface}` : ''}` : undefined,
   );
-  if (rec.comments) for (const c of rec.comments) tree.add(fields.comment, view, 0, 0, c, full ? `Comment: ${c}` : undefined);
-  if (rec.ifaceName !== undefined && tree.wants(fields.interfaceId)) tree.add(fields.interfaceId, view, 0, 0, rec.iface, full ? `Interface id: ${rec.iface}${rec.ifaceName ? ` (${rec.ifaceName})` : ''}` : undefined);
-  if (rec.ifaceName !== undefined) tree.add(fields.interfaceName, view, 0, 0, rec.ifaceName);
-  const encap = wtapEncap[rec.linkType] ?? 0;
-  tree.add(fields.encapType, view, 0, 0, encap, full ? `Encapsulation type: ${linkTypeName(rec.linkType)} (${encap})` : undefined);
-  if (!rec.noTimestamp && (tree.wants(fields.time) || tree.wants(fields.timeEpoch))) {
-    const t: Timestamp = { secs: rec.tsSecs, nsecs: rec.tsNsecs };
-    tree.add(fields.time, view, 0, 0, t, full ? `Arrival Time: ${formatAbsoluteTime(t)}` : undefined);
-    tree.add(fields.timeEpoch, view, 0, 0, t, undefined);
+  // The first pass and list rows record nothing: skip the metadata items (none has a side effect).
+  let protocolsItem = -1;
+  if (tree.recording) {
+    if (rec.comments) for (const c of rec.comments) tree.add(fields.comment, view, 0, 0, c, full ? `Comment: ${c}` : undefined);
+    if (rec.ifaceName !== undefined && tree.wants(fields.interfaceId)) tree.add(fields.interfaceId, view, 0, 0, rec.iface, full ? `Interface id: ${rec.iface}${rec.ifaceName ? ` (${rec.ifaceName})` : ''}` : undefined);
+    if (rec.ifaceName !== undefined) tree.add(fields.interfaceName, view, 0, 0, rec.ifaceName);
+    const encap = wtapEncap[rec.linkType] ?? 0;
+    tree.add(fields.encapType, view, 0, 0, encap, full ? `Encapsulation type: ${linkTypeName(rec.linkType)} (${encap})` : undefined);
+    if (!rec.noTimestamp && (tree.wants(fields.time) || tree.wants(fields.timeEpoch))) {
+      const t: Timestamp = { secs: rec.tsSecs, nsecs: rec.tsNsecs };
+      tree.add(fields.time, view, 0, 0, t, full ? `Arrival Time: ${formatAbsoluteTime(t)}` : undefined);
+      tree.add(fields.timeEpoch, view, 0, 0, t, undefined);
+    }
+    // The record's timestamps are reused from frame to frame: record copies, and only when wanted.
+    if (tree.wants(fields.timeDelta)) tree.addGenerated(fields.timeDelta, view, 0, 0, { ...rec.delta });
+    if (tree.wants(fields.timeDeltaDisplayed)) tree.addGenerated(fields.timeDeltaDisplayed, view, 0, 0, { ...rec.delta });
+    if (tree.wants(fields.timeRelative)) tree.addGenerated(fields.timeRelative, view, 0, 0, { ...rec.relative });
+    tree.add(fields.number, view, 0, 0, rec.number);
+    tree.add(fields.len, view, 0, 0, rec.origLen, full ? `Frame Length: ${rec.origLen} bytes (${rec.origLen * 8} bits)` : undefined);
+    tree.add(fields.capLen, view, 0, 0, capLen, full ? `Capture Length: ${capLen} bytes (${capLen * 8} bits)` : undefined);
+    tree.addGenerated(fields.marked, view, 0, 0, false);
+    tree.addGenerated(fields.ignored, view, 0, 0, false);
+    // Filled in once the chain is known, after the link layer and everything above it.
+    protocolsItem = tree.addGenerated(fields.protocols, view, 0, 0, '');
   }
-  // The record's timestamps are reused from frame to frame: record copies, and only when wanted.
-  if (tree.wants(fields.timeDelta)) tree.addGenerated(fields.timeDelta, view, 0, 0, { ...rec.delta });
-  if (tree.wants(fields.timeDeltaDisplayed)) tree.addGenerated(fields.timeDeltaDisplayed, view, 0, 0, { ...rec.delta });
-  if (tree.wants(fields.timeRelative)) tree.addGenerated(fields.timeRelative, view, 0, 0, { ...rec.relative });
-  tree.add(fields.number, view, 0, 0, rec.number);
-  tree.add(fields.len, view, 0, 0, rec.origLen, full ? `Frame Length: ${rec.origLen} bytes (${rec.origLen * 8} bits)` : undefined);
-  tree.add(fields.capLen, view, 0, 0, capLen, full ? `Capture Length: ${capLen} bytes (${capLen * 8} bits)` : undefined);
-  tree.addGenerated(fields.marked, view, 0, 0, false);
-  tree.addGenerated(fields.ignored, view, 0, 0, false);
-  // Filled in once the chain is known, after the link layer and everything above it.
-  const protocolsItem = tree.addGenerated(fields.protocols, view, 0, 0, '');
   tree.close();
 
   try {
     if (tables.linkType.tryDissect(rec.linkType, view, pinfo, tree) < 0) {
       pinfo.setProtocol('UNKNOWN');
-      pinfo.setInfo(`WTAP_ENCAP = ${encap}`);
+      pinfo.setInfo(`WTAP_ENCAP = ${wtapEncap[rec.linkType] ?? 0}`);
       dissectData(view, pinfo, tree);
     }
   } catch (e) {

@@ -262,8 +262,11 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     codeText = codeNames[type][code] ?? `Unknown code: ${code}`;
   }
   tree.open(fields.icmp, view, 0, -1, null);
-  pinfo.setInfo(typeText.padEnd(20));
-  if (codeText !== undefined) pinfo.appendInfo(` (${codeText})`);
+  // Info text is made only when the columns are wanted (not in the first pass or for filters).
+  if (pinfo.columns) {
+    pinfo.setInfo(typeText.padEnd(20));
+    if (codeText !== undefined) pinfo.appendInfo(` (${codeText})`);
+  }
   tree.add(fields.type, view, 0, 1, type, full ? `Type: ${type} (${typeText})` : undefined);
   tree.add(fields.code, view, 1, 1, code, full && codeText !== undefined ? `Code: ${code} (${codeText})` : undefined);
   addChecksum(view, pinfo, tree);
@@ -376,6 +379,8 @@ function addIdentSeq(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void {
   const seqLe = view.u16le(6);
   tree.add(fields.seq, view, 6, 2, seq);
   tree.add(fields.seqLe, view, 6, 2, seqLe);
+  // Info text is made only when the columns are wanted (not in the first pass or for filters).
+  if (!pinfo.columns) return;
   const ttl = ipTtl(pinfo);
   pinfo.appendInfo(` id=0x${hex(ident, 4)}, seq=${seq}/${seqLe}${ttl >= 0 ? `, ttl=${ttl}` : ''}`);
 }
@@ -434,7 +439,7 @@ function trackEcho(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, type: num
     const reply = st.replyIn.get(frame);
     if (reply !== undefined) {
       tree.addGenerated(fields.respIn, view, 0, 0, reply);
-      pinfo.appendInfo(` (reply in ${reply})`);
+      if (pinfo.columns) pinfo.appendInfo(` (reply in ${reply})`);
     } else {
       tree.open(fields.noResp, view, 0, 0, null, undefined, 1);
       addExpert(tree, pinfo, experts.respNotFound, view, 0, 0, 'No response seen to ICMP request');
@@ -448,7 +453,7 @@ function trackEcho(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, type: num
   tree.addGenerated(fields.respTo, view, 0, 0, request);
   const ms = st.responseMs.get(frame) ?? 0;
   tree.addGenerated(fields.resptime, view, 0, 0, ms, tree.full ? `[Response time: ${ms.toFixed(3)} ms]` : undefined);
-  pinfo.appendInfo(` (request in ${request})`);
+  if (pinfo.columns) pinfo.appendInfo(` (request in ${request})`);
 }
 
 /**
@@ -465,6 +470,8 @@ function addDataTime(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): boolea
     if (!plausible(secs, usecs)) return false;
   }
   const nsecs = usecs * 1000;
+  // The two time items cost an object each: made only when someone records them.
+  if (!tree.wants(fields.dataTime) && !tree.wants(fields.dataTimeRelative)) return true;
   tree.add(fields.dataTime, view, 8, 8, { secs, nsecs });
   let dSecs = pinfo.tsSecs - secs;
   let dNsecs = pinfo.tsNsecs - nsecs;

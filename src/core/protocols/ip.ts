@@ -116,13 +116,17 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     return view.length;
   }
   view.ensure(0, MIN_HEADER);
-  tree.add(fields.hdrLen, view, 0, 1, hlen, full ? `.... ${nibble(hlen / 4)} = Header Length: ${hlen} bytes (${hlen / 4})` : undefined);
-
-  const ds = view.u8(1);
-  tree.open(fields.dsfield, view, 1, 1, ds, full ? `Differentiated Services Field: 0x${hex(ds, 2)} (DSCP: ${dscpShort(ds >> 2)}, ECN: ${ecnShort(ds & 3)})` : undefined);
-  tree.add(fields.dscp, view, 1, 1, ds >> 2);
-  tree.add(fields.ecn, view, 1, 1, ds & 3);
-  tree.close();
+  // The first pass and list rows record nothing: the header's items are added only when some may be
+  // recorded. Expert items count towards the frame's severity, so they are added either way.
+  const recording = tree.recording;
+  if (recording) {
+    tree.add(fields.hdrLen, view, 0, 1, hlen, full ? `.... ${nibble(hlen / 4)} = Header Length: ${hlen} bytes (${hlen / 4})` : undefined);
+    const ds = view.u8(1);
+    tree.open(fields.dsfield, view, 1, 1, ds, full ? `Differentiated Services Field: 0x${hex(ds, 2)} (DSCP: ${dscpShort(ds >> 2)}, ECN: ${ecnShort(ds & 3)})` : undefined);
+    tree.add(fields.dscp, view, 1, 1, ds >> 2);
+    tree.add(fields.ecn, view, 1, 1, ds & 3);
+    tree.close();
+  }
 
   let totalLen = view.u16(2);
   if (totalLen === 0) {
@@ -140,47 +144,48 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     return view.length;
   }
   const id = view.u16(4);
-  tree.add(fields.id, view, 4, 2, id);
   const fragWord = view.u16(6);
   const flags = fragWord >> 13;
   const fragOffset = fragWord & 0x1fff;
   const mf = (flags & 1) !== 0;
-  tree.open(fields.flags, view, 6, 1, flags, full ? `${bits3(flags)} .... = Flags: 0x${flags.toString(16)}${flagNames(flags)}` : undefined);
-  tree.add(fields.flagRb, view, 6, 1, (flags & 4) !== 0);
-  tree.add(fields.flagDf, view, 6, 1, (flags & 2) !== 0);
-  tree.add(fields.flagMf, view, 6, 1, mf);
-  tree.close();
-  tree.add(fields.fragOffset, view, 6, 2, fragOffset, full ? `...${fragBits(fragOffset)} = Fragment Offset: ${fragOffset * 8}` : undefined);
-
   const ttl = view.u8(8);
   const proto = view.u8(9);
-  const dstFirst = view.u8(16);
-  tree.add(fields.ttl, view, 8, 1, ttl);
-  if (!pinfo.inErrorPacket) checkTtl(ttl, proto, view, pinfo, tree);
-  tree.add(fields.proto, view, 9, 1, proto);
-  const cks = view.u16(10);
-  tree.add(fields.checksum, view, 10, 2, cks, full ? `Header Checksum: 0x${hex(cks, 4)} [validation disabled]` : undefined);
-  tree.addGenerated(fields.checksumStatus, view, 10, 2, 2);
-  const src = view.u32(12);
-  const dst = view.u32(16);
-  tree.add(fields.src, view, 12, 4, src);
-  tree.add(fields.addr, view, 12, 4, src, undefined, 2);
-  if (tree.wants(fields.srcHost) || tree.wants(fields.host)) {
-    tree.add(fields.srcHost, view, 12, 4, formatIPv4(src), undefined, 2);
-    tree.add(fields.host, view, 12, 4, formatIPv4(src), undefined, 2);
+  if (recording) {
+    tree.add(fields.id, view, 4, 2, id);
+    tree.open(fields.flags, view, 6, 1, flags, full ? `${bits3(flags)} .... = Flags: 0x${flags.toString(16)}${flagNames(flags)}` : undefined);
+    tree.add(fields.flagRb, view, 6, 1, (flags & 4) !== 0);
+    tree.add(fields.flagDf, view, 6, 1, (flags & 2) !== 0);
+    tree.add(fields.flagMf, view, 6, 1, mf);
+    tree.close();
+    tree.add(fields.fragOffset, view, 6, 2, fragOffset, full ? `...${fragBits(fragOffset)} = Fragment Offset: ${fragOffset * 8}` : undefined);
+    tree.add(fields.ttl, view, 8, 1, ttl);
   }
-  tree.add(fields.dst, view, 16, 4, dst);
-  tree.add(fields.addr, view, 16, 4, dst, undefined, 2);
-  if (tree.wants(fields.dstHost) || tree.wants(fields.host)) {
-    tree.add(fields.dstHost, view, 16, 4, formatIPv4(dst), undefined, 2);
-    tree.add(fields.host, view, 16, 4, formatIPv4(dst), undefined, 2);
+  if (!pinfo.inErrorPacket) checkTtl(ttl, proto, view, pinfo, tree);
+  if (recording) {
+    tree.add(fields.proto, view, 9, 1, proto);
+    const cks = view.u16(10);
+    tree.add(fields.checksum, view, 10, 2, cks, full ? `Header Checksum: 0x${hex(cks, 4)} [validation disabled]` : undefined);
+    tree.addGenerated(fields.checksumStatus, view, 10, 2, 2);
+    const src = view.u32(12);
+    const dst = view.u32(16);
+    tree.add(fields.src, view, 12, 4, src);
+    tree.add(fields.addr, view, 12, 4, src, undefined, 2);
+    if (tree.wants(fields.srcHost) || tree.wants(fields.host)) {
+      tree.add(fields.srcHost, view, 12, 4, formatIPv4(src), undefined, 2);
+      tree.add(fields.host, view, 12, 4, formatIPv4(src), undefined, 2);
+    }
+    tree.add(fields.dst, view, 16, 4, dst);
+    tree.add(fields.addr, view, 16, 4, dst, undefined, 2);
+    if (tree.wants(fields.dstHost) || tree.wants(fields.host)) {
+      tree.add(fields.dstHost, view, 16, 4, formatIPv4(dst), undefined, 2);
+      tree.add(fields.host, view, 16, 4, formatIPv4(dst), undefined, 2);
+    }
   }
   if (hlen > MIN_HEADER) dissectOptions(view, hlen, pinfo, tree);
   // Every IPv4 layer counts in the statistics (tunnels too), fragments included, before the payload.
   tapAddresses(pinfo, 'ip', AddrKind.IPv4, view, 12, 16);
-  if (full) tree.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(src)}, Dst: ${formatIPv4(dst)}`);
+  if (full) tree.setLabel(top, `Internet Protocol Version 4, Src: ${formatIPv4(view.u32(12))}, Dst: ${formatIPv4(view.u32(16))}`);
   tree.close();
-  void dstFirst;
 
   if (!pinfo.inErrorPacket) {
     pinfo.netSrc.set(AddrKind.IPv4, view, 12);

@@ -228,11 +228,14 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
   const word = view.u32(0);
   const tclass = (word >>> 20) & 0xff;
   const flow = word & 0xfffff;
-  tree.open(fields.tclass, view, 0, 4, tclass, full ? `${bitPattern(fields.tclass, tclass)} = Traffic Class: 0x${hex(tclass, 2)} (DSCP: ${dscpShort(tclass >> 2)}, ECN: ${ecnShort(tclass & 3)})` : undefined);
-  tree.add(fields.dscp, view, 0, 4, tclass >> 2);
-  tree.add(fields.ecn, view, 0, 4, tclass & 3);
-  tree.close();
-  tree.add(fields.flow, view, 1, 3, flow, full ? `${bitPattern(fields.flow, flow)} = Flow Label: 0x${hex(flow, 5)}` : undefined);
+  // The first pass and list rows record nothing: skip these items then (they have no side effect).
+  if (tree.recording) {
+    tree.open(fields.tclass, view, 0, 4, tclass, full ? `${bitPattern(fields.tclass, tclass)} = Traffic Class: 0x${hex(tclass, 2)} (DSCP: ${dscpShort(tclass >> 2)}, ECN: ${ecnShort(tclass & 3)})` : undefined);
+    tree.add(fields.dscp, view, 0, 4, tclass >> 2);
+    tree.add(fields.ecn, view, 0, 4, tclass & 3);
+    tree.close();
+    tree.add(fields.flow, view, 1, 3, flow, full ? `${bitPattern(fields.flow, flow)} = Flow Label: 0x${hex(flow, 5)}` : undefined);
+  }
 
   const plen = view.u16(4);
   const nxt0 = view.u8(6);
@@ -383,6 +386,10 @@ function isExtensionHeader(nxt: number): boolean {
 }
 
 function addAddress(view: ByteView, o: number, isSrc: boolean, tree: ProtoTree): void {
+  if (!tree.recording) {
+    view.ensure(o, 16);
+    return;
+  }
   const f = isSrc ? fields.src : fields.dst;
   const hostField = isSrc ? fields.srcHost : fields.dstHost;
   const wantsHost = tree.wants(hostField) || tree.wants(fields.host);
@@ -411,6 +418,7 @@ const detailFields: readonly FieldInfo[] = [
 
 function wantsAddressDetails(tree: ProtoTree): boolean {
   if (tree.full) return true;
+  if (!tree.recording) return false;
   for (const f of detailFields) if (tree.wants(f)) return true;
   return false;
 }
