@@ -12,6 +12,8 @@ import { haveTshark } from './corpus-env';
 const FATHOM_ONLY: Record<string, string> = {
   '_ws.text': 'stands for Wireshark text-only tree items, which have no field there',
   'zz_test.x': 'made by the registry unit test',
+  'ipv6.ext_header_limit': "marks where Fathom stops following a chain of extension headers (Wireshark sets no bound)",
+  'ipv6.nesting_limit': 'marks where Fathom stops dissecting IPv6 nested in IPv6 (Wireshark sets no bound)',
 };
 
 const TYPE_NAMES: Record<string, string> = {
