@@ -5,14 +5,15 @@
  *   addressing. Entry i is stream i. Adding an entry whose pair is already there (a TCP port reused after
  *   the previous connection ended) makes the new entry the one lookups find; the older one stays readable
  *   and is chained from the new one (`previousOfPair`), so the stream of an earlier frame can still be found.
- * - `FrameDeltaColumn`: one small number per frame (a distance back to another frame), one byte each with
- *   rare large values kept aside.
+ * - `TransportLinks`: per frame, the previous frame of its stream and its direction, one byte each.
+ * - `FrameValueColumn`: one number per frame in 16 bits, widened when a value needs it.
  * - `SparseFrameColumn`: values for the few frames that have one, appended in frame order and found by
  *   binary search.
  *
  * Memory per table entry: 1 (kind) + 2 × 2 (ports) + 2 × 4 (addresses or IPv6 pool index) + 4 (hash) +
- * 4 (pair chain) + 4 (first frame) = 25 bytes, plus 8 bytes of index slots (load ≤ 0.5), plus 32 bytes of
- * pool for an IPv6 pair.
+ * 4 (first frame) = 21 bytes, plus 8 bytes of index slots (load ≤ 0.5), plus 32 bytes of pool for an IPv6
+ * pair; `compact` (when no more entries come) drops the hashes and rebuilds the index at a load up to 0.75,
+ * leaving about 22 bytes an entry. A replaced pair's older entry is remembered in a map (rare).
  */
 
 /** Address families a table keys on (the AddrKind values of packet-info.ts). */
@@ -304,40 +305,6 @@ export class EndpointPairTable {
     }
     this.slots = slots;
     this.mask = mask;
-  }
-}
-
-/**
- * One unsigned number per frame, stored in a byte: 0 means none, 1–254 the value, 255 that the value is in
- * a side map (values of 255 and more, rare for distances between frames of one stream). Frames are numbered
- * from 1.
- */
-export class FrameDeltaColumn {
-  private readonly bytes: Uint8Array;
-  private readonly large = new Map<number, number>();
-
-  constructor(frameCount: number) {
-    this.bytes = new Uint8Array(frameCount + 1);
-  }
-
-  set(frame: number, value: number): void {
-    if (frame >= this.bytes.length) return;
-    if (value < 255) {
-      this.bytes[frame] = value;
-    } else {
-      this.bytes[frame] = 255;
-      this.large.set(frame, value);
-    }
-  }
-
-  /** The value for a frame, or 0. */
-  get(frame: number): number {
-    const b = frame < this.bytes.length ? this.bytes[frame] : 0;
-    return b === 255 ? (this.large.get(frame) ?? 0) : b;
-  }
-
-  byteSize(): number {
-    return this.bytes.byteLength + this.large.size * 16;
   }
 }
 

@@ -22,16 +22,22 @@ import {
 
 /**
  * TCP stream state and sequence analysis, as Wireshark 4.0 does it with its default preferences (relative
- * sequence numbers, analyze_sequence_numbers, track_bytes_in_flight, calculate_timestamps): `tcp.stream`,
- * relative `tcp.seq`/`tcp.ack`/`tcp.nxtseq`, window scaling from the handshake, `tcp.analysis.*` with its
- * expert items and Info prefixes, the [SEQ/ACK analysis] and [Timestamps] subtrees and `tcp.completeness`.
- * It plugs into tcp.ts through `TcpStateHook` (installed by protocols/index.ts).
+ * sequence numbers, analyze_sequence_numbers, track_bytes_in_flight, calculate_timestamps,
+ * no_subdissector_on_error): `tcp.stream`, relative `tcp.seq`/`tcp.ack`/`tcp.nxtseq`, window scaling from the
+ * handshake, `tcp.analysis.*` with its expert items and Info prefixes, the [SEQ/ACK analysis] and
+ * [Timestamps] subtrees, `tcp.completeness` and the fin_active/fin_passive notes. It plugs into tcp.ts through
+ * `TcpStateHook` (installed by protocols/index.ts). Behaviour was checked against tshark on the corpus, on
+ * crafted conversations and on randomly generated ones; where it is odd, the comment says it was observed.
  *
  * Two passes (DESIGN.md §1): the first pass (`pinfo.firstPass`, frames in order) builds per-stream state
  * and records per-frame results; later dissections, in any order, only read them. What tshark -2 prints is
  * the reference, including two things its second pass changes: a SYN+ACK whose sequence number differs from
  * the previous one's resets the relative base from that frame on (and is flagged as a port reuse then), and
  * `tcp.completeness` of a stream's first frame lacks the bits that frame itself contributes.
+ *
+ * Streams: a segment belongs to the newest stream of its address-and-port pair; a SYN whose sequence number
+ * is not the flow's relative base starts a new one (`tcp.analysis.reused_ports`), a SYN with the same one is a
+ * retransmission. A header quoted in an ICMP error is numbered by its own addresses but not analysed.
  *
  * The analysis (RFC 9293 sequence space, RFC 7323 window scaling, RFC 2018 SACK), per segment of a flow
  * (one direction of a stream), in Wireshark's order:
@@ -41,24 +47,38 @@ import {
  *   previous segment lost (a sequence number beyond the highest seen), keep-alive (0 or 1 byte one before the
  *   next sequence number), window update, window full (the data reaches the edge of the peer's advertised
  *   window), keep-alive ACK, zero-window-probe ACK and duplicate ACK (same window, sequence and ACK numbers
- *   as the flow's previous segment, no data);
+ *   as the flow's previous segment, no data; counted until the ACK number changes);
  * - ACKed unseen segment (an ACK beyond the highest contiguous sequence number the peer sent);
  * - for segments with data, SYN or FIN that do not advance the sequence number: fast retransmission (two or
- *   more duplicate ACKs from the peer asking for this sequence number, within 20 ms), out-of-order (within
- *   the initial RTT, or 3 ms, of the highest segment, not ending there), spurious retransmission (all of it
- *   already acknowledged) or retransmission;
+ *   more duplicate ACKs from the peer asking for this sequence number, within 20 ms), spurious retransmission
+ *   (all of it already acknowledged), out-of-order (within the initial RTT, or 3 ms, of the highest segment,
+ *   not ending there) or retransmission (with the RTO from the oldest unacknowledged segment);
  * - unacknowledged segments are kept per flow; an ACK equal to one's end gives `tcp.analysis.acks_frame` and
- *   the RTT; bytes in flight is the span of unacknowledged data less what the peer's last SACK blocks cover.
+ *   the RTT; bytes in flight is the span of unacknowledged data less what the peer's last SACK blocks cover
+ *   (and less the SYN or FIN of the segment itself).
  *
- * Memory (bounded, nothing per frame in the first pass but numbers in typed arrays):
- * - per frame: 1 byte of stream links (transport links, shared with UDP), and in two 16-bit columns bytes in
- *   flight (segments with data) or the distance to the acknowledged frame (other segments), and bytes since
- *   the last PSH; each column gains a high byte once a value needs 24 bits. Flags, duplicate-ACK numbers,
- *   RTO frames and ACKs carried by data segments are sparse: 8 bytes for each frame that has one.
- * - per stream about 170 bytes (`BYTES_PER_STREAM`): endpoints and index (about 33), stream columns (20) and two
- *   flows of about 60 bytes each. A flood of a million half-open streams takes about 200 MB.
- * - per unacknowledged segment 16 bytes, at most `MAX_UNACKED_SEGMENTS` per flow (as Wireshark), so a flow
- *   whose ACKs are not captured stays bounded; SACK blocks 32 bytes per flow that sent any.
+ * Memory (nothing allocated per frame in the first pass; numbers in typed arrays), measured on the bench's
+ * 1M-frame mixed capture at 6.3 bytes a frame after the first pass (TCP and UDP together):
+ * - per frame: 1 byte of stream links (stream-table.ts TransportLinks, shared with UDP: the previous frame of
+ *   the stream and the direction), 2 bytes for bytes in flight (segments with data) or the distance to the
+ *   acknowledged frame (other segments), a third byte only once a value needs 24 bits. Flags, duplicate-ACK
+ *   numbers, RTO frames, ACKs carried by data segments and long links are sparse: 8 bytes for each frame that
+ *   has one. Bytes since the last PSH are recorded per run of segments between PSHs (8 bytes a run).
+ * - per stream during the first pass about 240 bytes (`BYTES_PER_STREAM`: the pair and its index, stream
+ *   columns, two flows of analysis state, one unacknowledged segment); afterwards `compact` keeps about 60
+ *   (the pair, bases, window scales, completeness, initial RTT, first FINs, last frame). A flood of a million
+ *   half-open streams thus peaks near 240 MB during the first pass and keeps about 60 MB.
+ * - per unacknowledged segment 21 bytes, at most `MAX_UNACKED_SEGMENTS` per flow (Wireshark's limit), so a
+ *   flow whose ACKs are not captured stays bounded; SACK blocks 32 bytes per flow that sent any.
+ * Time per segment is constant for ordered flows (ACKs and bytes in flight work from the ends of the list of
+ * unacknowledged segments); after a retransmission, until the list empties, it is linear in that list, as in
+ * Wireshark.
+ *
+ * What other parts read, after the first pass: `tcpStreamCount`, `tcpStreamEndpoints`, `tcpStreamFrameRange`,
+ * `tcpStreamFrames` (frames and directions), `tcpFrameStreams` (every frame's stream and direction, built on
+ * demand), `tcpFrameFlags`, `tcpRelativeSeq`; per segment, as it is
+ * dissected, the `TcpSegment` summary carries the stream and the relative numbers, and the 'tcp.follow' tap
+ * carries them with the payload.
  */
 
 /** Unacknowledged segments kept per flow; beyond this, new segments are not tracked (Wireshark's limit). */
@@ -67,8 +87,8 @@ export const MAX_UNACKED_SEGMENTS = 10000;
 export const FAST_RETRANSMISSION_WINDOW_NS = 20_000_000;
 /** Out-of-order threshold before the handshake's RTT is known. */
 export const DEFAULT_OUT_OF_ORDER_NS = 3_000_000;
-/** Approximate typed-array bytes per stream (see the memory note above). */
-export const BYTES_PER_STREAM = 170;
+/** Approximate typed-array bytes per stream during the first pass (see the memory note above). */
+export const BYTES_PER_STREAM = 240;
 
 /** tcp.analysis flag bits, in the order Wireshark lists them under [TCP Analysis Flags]. */
 export const TcpAnalysisFlag = {
@@ -599,7 +619,7 @@ export class TcpAnalysis {
   }
 
   /** Everything the first pass records for one segment that is not inside an ICMP error. */
-  firstPass(seg: TcpSegment, s: number, dir: number, pinfo: PacketInfo, analyzable: boolean): void {
+  firstPass(seg: TcpSegment, s: number, dir: number, pinfo: PacketInfo, analyzable: boolean): number {
     const isNew = this.lastCreated;
     const frame = pinfo.frame;
     this.clock.setNow(frame, pinfo.tsSecs, pinfo.tsNsecs);
@@ -670,6 +690,7 @@ export class TcpAnalysis {
         this.winScale[F] = -2;
       }
     }
+    return ta;
   }
 
   private recordSack(seg: TcpSegment, F: number): void {
@@ -779,10 +800,12 @@ export class TcpAnalysis {
       // New data right after a one-byte segment at the same place (a zero-window probe, say) is not resent.
       const notAdvanced = nextseq !== 0 && ltSeq(seq, nextseq) && !(seglen > 1 && ((nextseq - 1) >>> 0) === seq);
       retransmission: {
-        const sinceDupAck = this.clock.sinceFrame(this.lastackFrame[R]);
-        if (notAdvanced && this.dupacknum[R] >= 2 && this.lastack[R] === seq && sinceDupAck >= 0 && sinceDupAck < FAST_RETRANSMISSION_WINDOW_NS) {
-          ta |= A.FAST_RETRANSMISSION;
-          break retransmission;
+        if (notAdvanced && this.dupacknum[R] >= 2 && this.lastack[R] === seq) {
+          const sinceDupAck = this.clock.sinceFrame(this.lastackFrame[R]);
+          if (sinceDupAck >= 0 && sinceDupAck < FAST_RETRANSMISSION_WINDOW_NS) {
+            ta |= A.FAST_RETRANSMISSION;
+            break retransmission;
+          }
         }
         // All of it was acknowledged already.
         const peerAck = this.lastack[R];
@@ -790,13 +813,13 @@ export class TcpAnalysis {
           ta |= A.SPURIOUS_RETRANSMISSION;
           break retransmission;
         }
-        const sinceHighest = this.clock.sinceFrame(this.nextseqFrame[F]);
-        const irtt = this.initialRtt(s);
-        const threshold = irtt !== 0 ? irtt : DEFAULT_OUT_OF_ORDER_NS;
-        const end = (seq + seglen + (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0;
-        if (notAdvanced && sinceHighest >= 0 && sinceHighest < threshold && nextseq !== end) {
-          ta |= A.OUT_OF_ORDER;
-          break retransmission;
+        if (notAdvanced && nextseq !== ((seq + seglen + (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0)) {
+          const sinceHighest = this.clock.sinceFrame(this.nextseqFrame[F]);
+          const irtt = this.initialRtt(s);
+          if (sinceHighest >= 0 && sinceHighest < (irtt !== 0 ? irtt : DEFAULT_OUT_OF_ORDER_NS)) {
+            ta |= A.OUT_OF_ORDER;
+            break retransmission;
+          }
         }
         if (notAdvanced) {
           ta |= A.RETRANSMISSION;
@@ -1052,7 +1075,7 @@ export class TcpAnalysis {
   }
 
   /** The segment being dissected: set by the hook's `observe`, read by its tree calls for the same segment. */
-  readonly cur = { stream: -1, dir: 0, analyzed: false, layer: 0, secondPassReuse: false };
+  readonly cur = { stream: -1, dir: 0, analyzed: false, layer: 0, secondPassReuse: false, flags: 0 };
 
   /** Remembers a frame of stream s for the time-delta chain. */
   link(s: number, frame: number, layer: number, dir: number): void {
@@ -1096,6 +1119,7 @@ class Hook implements TcpStateHook {
     if (!pinfo.firstPass) an.compact();
     const cur = an.cur;
     cur.stream = -1;
+    cur.flags = 0;
     cur.analyzed = false;
     cur.secondPassReuse = false;
     // A header quoted in an ICMP error is numbered when its view is at hand (addStreamItems).
@@ -1114,7 +1138,7 @@ class Hook implements TcpStateHook {
     if (pinfo.firstPass) {
       // Nothing is shown in the first pass: record, and leave the numbers as they are.
       an.link(s, pinfo.frame, cur.layer, dir);
-      an.firstPass(seg, s, dir, pinfo, analyzable);
+      cur.flags = an.firstPass(seg, s, dir, pinfo, analyzable);
       return;
     }
     const F = 2 * s + dir;
@@ -1131,6 +1155,10 @@ class Hook implements TcpStateHook {
       }
     }
     scaleWindow(an, seg, F);
+  }
+
+  holdsPayload(seg: TcpSegment, pinfo: PacketInfo): boolean {
+    return holdsPayload(seg, pinfo);
   }
 
   addStreamItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void {
@@ -1249,13 +1277,28 @@ class Hook implements TcpStateHook {
         tree.close();
       }
       // Each prefix goes in front of Info, so the last one listed comes first (as in Wireshark).
-      for (const r of FLAG_REPORTS) {
+      if (pinfo.columns) for (const r of FLAG_REPORTS) {
         if (!(flags & r.flag)) continue;
         pinfo.prependInfoFenced(r.flag === A.DUPLICATE_ACK ? `[TCP Dup ACK ${an.dupAckFrame.get(frame)}#${an.dupAckNum.get(frame)}] ` : r.info);
       }
     }
     tree.close();
   }
+}
+
+/** A fast retransmission is not among them: tshark 4.0 hands its data on (observed). */
+const RESENT = A.RETRANSMISSION | A.SPURIOUS_RETRANSMISSION | A.OUT_OF_ORDER;
+
+/**
+ * Wireshark's default (tcp.no_subdissector_on_error): data of a retransmitted or out-of-order segment is
+ * not handed to the protocol above, which would see it twice or out of place.
+ */
+function holdsPayload(seg: TcpSegment, pinfo: PacketInfo): boolean {
+  const an = tcpAnalysisOf(pinfo.state);
+  const cur = an.cur;
+  if (cur.stream < 0 || !cur.analyzed || seg.has(TcpFlag.RST)) return false;
+  const flags = pinfo.firstPass ? cur.flags : an.flags.get(pinfo.frame);
+  return (flags & RESENT) !== 0;
 }
 
 /** tcp.window_size: the window shifted by the flow's scale (RFC 7323 §2.3); a SYN's window is never scaled. */
@@ -1307,6 +1350,26 @@ export function tcpStreamFrameRange(state: CaptureState, stream: number): { firs
 export function tcpStreamFrames(state: CaptureState, stream: number): { frames: Uint32Array; directions: Uint8Array } {
   const an = tcpAnalysisOf(state);
   return linkedFrames(an.links, an.table.firstFrame(stream), an.lastFrameOf(stream), an.lastLayerOf(stream));
+}
+
+/**
+ * Every frame's TCP stream and direction at once, for tools that walk the whole capture without dissecting
+ * it: `streams[frame]` is the stream (-1 for frames without TCP), `directions[frame]` 0 when side A sent it.
+ * Built from the streams' frame chains on demand (4 bytes a frame, kept by the caller, not by the state);
+ * a frame with TCP inside a tunnel carrying TCP shows its last numbered stream.
+ */
+export function tcpFrameStreams(state: CaptureState): { streams: Int32Array; directions: Uint8Array } {
+  const an = tcpAnalysisOf(state);
+  const streams = new Int32Array(state.frameCount + 1).fill(-1);
+  const directions = new Uint8Array(state.frameCount + 1);
+  for (let s = 0; s < an.streamCount; s++) {
+    const { frames, directions: dirs } = tcpStreamFrames(state, s);
+    for (let i = 0; i < frames.length; i++) {
+      streams[frames[i]] = s;
+      directions[frames[i]] = dirs[i];
+    }
+  }
+  return { streams, directions };
 }
 
 /** The tcp.analysis flags the first pass found for a frame (TcpAnalysisFlag bits; 0 if none). */

@@ -14,7 +14,8 @@ import { transportAddresses } from './tcp-analysis';
  * datagram and since its previous one).
  *
  * A datagram quoted in an ICMP error is numbered by the quoted header's addresses and counts as one of its
- * stream's frames for the times, but shows no times itself (as tshark 4.0 does).
+ * stream's frames for the times, but shows no times itself; an empty datagram is numbered but neither shows
+ * nor counts for the times (as tshark 4.0 does).
  *
  * Memory: the pair table (about 33 bytes per stream, see stream-table.ts) and the last frame of each stream
  * (4 bytes); per frame only the shared one-byte transport link (stream-table.ts TransportLinks).
@@ -32,6 +33,8 @@ export class UdpStreams {
   readonly links: TransportLinks;
   private last = new Uint32Array(64);
   private lastLayer = new Uint8Array(64);
+  /** Streams whose first datagram was empty: the first one with a payload, where their times start. */
+  private readonly firstTimed = new Map<number, number>();
 
   constructor(state: CaptureState) {
     this.clock = new FrameClock(state);
@@ -43,7 +46,12 @@ export class UdpStreams {
   }
 
   /** Numbers a datagram (first pass: finds or adds its pair and links the frame); -1 without IP addresses. */
-  number(kind: number, data: Uint8Array, srcAt: number, dstAt: number, srcPort: number, dstPort: number, pinfo: PacketInfo, layer: number): number {
+  /**
+   * Numbers a datagram (first pass: finds or adds its pair). Datagrams with a payload (`timed`) also count
+   * for the stream's times and are linked into its chain of frames; empty ones do not (as in tshark).
+   * Returns -1 without IP addresses.
+   */
+  number(kind: number, data: Uint8Array, srcAt: number, dstAt: number, srcPort: number, dstPort: number, pinfo: PacketInfo, layer: number, timed: boolean): number {
     const t = this.table;
     let s = t.find(kind, data, srcAt, dstAt, srcPort, dstPort);
     if (!pinfo.firstPass) return s;
@@ -60,7 +68,9 @@ export class UdpStreams {
         this.lastLayer = l;
       }
     }
+    if (!timed) return s;
     const prev = this.last[s];
+    if (prev === 0 && t.firstFrame(s) !== pinfo.frame) this.firstTimed.set(s, pinfo.frame);
     this.links.set(pinfo.frame, layer, prev === pinfo.frame ? 0 : prev, this.lastLayer[s], dir);
     this.last[s] = pinfo.frame;
     this.lastLayer[s] = layer;
@@ -68,7 +78,12 @@ export class UdpStreams {
     return s;
   }
 
-  /** The last frame of a stream. */
+  /** The first frame of a stream that counts for its times. */
+  firstTimedFrame(s: number): number {
+    return this.firstTimed.get(s) ?? this.table.firstFrame(s);
+  }
+
+  /** The last frame of a stream (with a payload). */
   lastFrameOf(s: number): number {
     return this.last[s];
   }
@@ -117,14 +132,18 @@ export const udpStreamHook: UdpStreamHook = {
     const st = udpStreamsOf(pinfo.state);
     if (!pinfo.firstPass) st.compact();
     const layer = transportLayerIndex(pinfo.layers);
-    const s = st.number(addr.kind, addr.data, addr.srcAt, addr.dstAt, srcPort, dstPort, pinfo, layer);
+    // The payload as udp.ts takes it: up to the UDP length, or to the IP payload when that says less.
+    const udpLen = view.u16(4);
+    const end = !pinfo.inErrorPacket && udpLen > view.reportedLength ? view.reportedLength : udpLen;
+    const timed = end > 8;
+    const s = st.number(addr.kind, addr.data, addr.srcAt, addr.dstAt, srcPort, dstPort, pinfo, layer, timed);
     if (s < 0 || pinfo.firstPass) return s;
     tree.addGenerated(fields.stream, view, 0, 0, s);
     const full = tree.full;
-    if (!pinfo.inErrorPacket && (full || tree.wants(fields.timeRelative) || tree.wants(fields.timeDelta))) {
+    if (timed && !pinfo.inErrorPacket && (full || tree.wants(fields.timeRelative) || tree.wants(fields.timeDelta))) {
       st.clock.setNow(pinfo.frame, pinfo.tsSecs, pinfo.tsNsecs);
       tree.open(textField, view, 0, 0, null, full ? 'Timestamps' : undefined, 1);
-      tree.addGenerated(fields.timeRelative, view, 0, 0, relativeTime(st.clock.sinceFrame(st.table.firstFrame(s))));
+      tree.addGenerated(fields.timeRelative, view, 0, 0, relativeTime(st.clock.sinceFrame(st.firstTimedFrame(s))));
       const prev = st.links.previous(pinfo.frame, layer);
       tree.addGenerated(fields.timeDelta, view, 0, 0, relativeTime(prev > 0 ? st.clock.sinceFrame(prev) : 0));
       tree.close();

@@ -14,6 +14,8 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): voi
   const n = view.length;
   if (n === 0 && view.reportedLength === 0) return;
   pinfo.layers.push('data');
+  // Most payloads end here (no dissector for them): the first pass and list rows record none of these items.
+  if (!tree.recording) return;
   const label = tree.full ? `Data (${n} byte${n === 1 ? '' : 's'})` : undefined;
   tree.open(fields.data, view, 0, n, null, label);
   tree.add(fields.bytes, view, 0, n, tree.wants(fields.bytes) ? view.bytes(0, n) : null, tree.full ? `Data: ${hexPreview(view, n)}` : undefined);

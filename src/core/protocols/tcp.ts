@@ -251,6 +251,11 @@ export interface TcpStateHook {
   addWindowItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void;
   /** Items after the options (timestamps, SEQ/ACK analysis) and any Info prefix ("[TCP Retransmission] "). */
   addAnalysis(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void;
+  /**
+   * Whether the payload is kept from the protocols above (Wireshark's default "do not call subdissectors
+   * for error packets": a retransmitted or out-of-order segment's data would confuse them).
+   */
+  holdsPayload?(seg: TcpSegment, pinfo: PacketInfo): boolean;
 }
 
 let stateHook: TcpStateHook | null = null;
@@ -403,7 +408,7 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
   }
   tree.close();
   // The payload quoted in an ICMP error is a fragment of a segment: Wireshark does not hand it on.
-  if (payload.length > 0 && payloadLen > 0 && !inError) dispatchPayload(payload, pinfo, tree, srcPort, dstPort);
+  if (payload.length > 0 && payloadLen > 0 && !inError && !hook?.holdsPayload?.(seg, pinfo)) dispatchPayload(payload, pinfo, tree, srcPort, dstPort);
   return view.reportedLength;
 }
 
