@@ -289,12 +289,17 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
   const dstPort = view.u16(2);
   seg.srcPort = srcPort;
   seg.dstPort = dstPort;
-  tree.add(fields.srcport, view, 0, 2, srcPort);
-  tree.add(fields.dstport, view, 2, 2, dstPort);
-  tree.add(fields.port, view, 0, 2, srcPort, undefined, 2);
-  tree.add(fields.port, view, 2, 2, dstPort, undefined, 2);
+  // The first pass and list rows record nothing: item blocks without side effects are skipped then.
+  const recording = tree.recording;
+  if (recording) {
+    tree.add(fields.srcport, view, 0, 2, srcPort);
+    tree.add(fields.dstport, view, 2, 2, dstPort);
+    tree.add(fields.port, view, 0, 2, srcPort, undefined, 2);
+    tree.add(fields.port, view, 2, 2, dstPort, undefined, 2);
+  }
   // Wireshark names the ports in Info as soon as it has them, so a segment cut short still says where it went.
-  pinfo.setInfo(`${srcPort} → ${dstPort}`);
+  // (Info text is built only when the columns are wanted: the first pass and filters skip it.)
+  if (pinfo.columns) pinfo.setInfo(`${srcPort} → ${dstPort}`);
   if (!inError) {
     pinfo.portType = PortType.TCP;
     pinfo.srcPort = srcPort;
@@ -341,12 +346,14 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
 
   const hasAck = (flags & TcpFlag.ACK) !== 0;
   const hasUrg = (flags & TcpFlag.URG) !== 0;
-  let info = ` [${flagNames(flags)}] Seq=${seg.seqShown}`;
-  if (hasAck) info += ` Ack=${seg.ackShown}`;
-  info += ` Win=${seg.windowShown}`;
-  if (hasUrg) info += ` Urg=${seg.urgent}`;
-  if (showLen) info += ` Len=${segLen}`;
-  pinfo.appendInfo(info);
+  if (pinfo.columns) {
+    let info = ` [${flagNames(flags)}] Seq=${seg.seqShown}`;
+    if (hasAck) info += ` Ack=${seg.ackShown}`;
+    info += ` Win=${seg.windowShown}`;
+    if (hasUrg) info += ` Urg=${seg.urgent}`;
+    if (showLen) info += ` Len=${segLen}`;
+    pinfo.appendInfo(info);
+  }
   if (full) {
     title += `, Seq: ${seg.seqShown}`;
     if (hasAck) title += `, Ack: ${seg.ackShown}`;
@@ -365,7 +372,7 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
     } else {
       tree.addGenerated(fields.len, view, 0, 0, segLen);
     }
-    addSeqItems(seg, view, tree, headerOk && !shortSegment);
+    if (recording) addSeqItems(seg, view, tree, headerOk && !shortSegment);
   }
   if (!headerOk) {
     const msg = `Bogus TCP header length (${hlen}, must be at least ${MIN_HEADER})`;
@@ -378,14 +385,18 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
     return view.length;
   }
   addAckItems(seg, view, pinfo, tree);
-  tree.add(fields.hdrLen, view, 12, 1, hlen, full ? hdrLenLabel(hlen) : undefined);
+  if (recording) tree.add(fields.hdrLen, view, 12, 1, hlen, full ? hdrLenLabel(hlen) : undefined);
   addFlagItems(seg, view, pinfo, tree, hook);
-  tree.add(fields.windowSizeValue, view, 14, 2, seg.window);
-  tree.addGenerated(fields.windowSize, view, 14, 2, seg.windowShown);
+  if (recording) {
+    tree.add(fields.windowSizeValue, view, 14, 2, seg.window);
+    tree.addGenerated(fields.windowSize, view, 14, 2, seg.windowShown);
+  }
   hook?.addWindowItems(seg, view, pinfo, tree);
-  const cks = view.u16(16);
-  tree.add(fields.checksum, view, 16, 2, cks, full ? `Checksum: 0x${hex(cks, 4)} [unverified]` : undefined);
-  tree.addGenerated(fields.checksumStatus, view, 16, 0, 2);
+  if (recording) {
+    const cks = view.u16(16);
+    tree.add(fields.checksum, view, 16, 2, cks, full ? `Checksum: 0x${hex(cks, 4)} [unverified]` : undefined);
+    tree.addGenerated(fields.checksumStatus, view, 16, 0, 2);
+  }
   if (!hasUrg && seg.urgent !== 0) {
     tree.open(fields.urgentPointer, view, 18, 2, seg.urgent);
     addExpert(tree, pinfo, experts.urgentNonzero, view, 18, 2);
@@ -403,7 +414,7 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
 
   const payloadLen = view.reportedLength - hlen;
   const payload = view.sub(hlen);
-  if (payload.length > 0) {
+  if (payload.length > 0 && recording) {
     tree.add(fields.payload, view, hlen, payload.length, tree.wants(fields.payload) ? payload.bytes(0, payload.length) : null, full ? `TCP payload (${plural(payload.length, 'byte')})` : undefined);
   }
   tree.close();
@@ -425,6 +436,11 @@ function addSeqItems(seg: TcpSegment, view: ByteView, tree: ProtoTree, lengthKno
 function addAckItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void {
   const full = tree.full;
   const hasAck = seg.has(TcpFlag.ACK);
+  if (!tree.recording) {
+    // Nothing is recorded: only the expert's effect on the frame's severity remains.
+    if (!hasAck && seg.ack !== 0) addExpert(tree, pinfo, experts.ackNonzero, view, 8, 4);
+    return;
+  }
   const label = full && seg.relative && hasAck ? `Acknowledgment Number: ${seg.ackShown}    (relative ack number)` : undefined;
   if (!hasAck && seg.ack !== 0) {
     // RFC 9293 §3.1: without ACK the field carries no meaning, so a value there is worth a note.
@@ -440,6 +456,14 @@ function addAckItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: P
 function addFlagItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree, hook: TcpStateHook | null): void {
   const full = tree.full;
   const flags = seg.flags;
+  if (!tree.recording) {
+    // Nothing is recorded: the experts (the frame's severity) and the state module's flag items remain.
+    if (flags & TcpFlag.RST) addExpert(tree, pinfo, experts.connRst, view, 13, 1);
+    if (flags & TcpFlag.SYN) addExpert(tree, pinfo, flags & TcpFlag.ACK ? experts.connSynack : experts.connSyn, view, 13, 1);
+    if (flags & TcpFlag.FIN) addExpert(tree, pinfo, experts.connFin, view, 13, 1);
+    hook?.addFlagItems(seg, view, pinfo, tree);
+    return;
+  }
   tree.open(fields.flags, view, 12, 2, flags, full ? `Flags: 0x${hex(flags, 3)} (${flagNames(flags)})` : undefined);
   const res = flags & TcpFlag.RESERVED;
   tree.add(fields.flagRes, view, 12, 1, res !== 0, full ? `${bitPattern(fields.flagRes, res >> 9)} = Reserved: ${res ? 'Set' : 'Not set'}` : undefined);
@@ -545,6 +569,7 @@ function optionTitle(kind: number): string {
 
 /** The option list in wire order (RFC 9293 §3.1 "Options"), adding each option's summary to Info. */
 function dissectOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: PacketInfo, tree: ProtoTree): void {
+  if (!tree.recording && commonOptions(seg, view, hlen, pinfo, tree)) return;
   const full = tree.full;
   const optLen = hlen - MIN_HEADER;
   // A segment shorter than its header still shows the option bytes it has before the read past its end fails.
@@ -610,6 +635,73 @@ function dissectOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: Pa
   tree.close();
 }
 
+/**
+ * The summary path (nothing recorded) for option lists made only of the common well-formed options — EOL,
+ * NOP, MSS, window scale, SACK permitted, timestamps — which is nearly every segment: their Info text and
+ * experts, without the items nobody records. Returns false, having done nothing, for anything else (the full
+ * path then handles it, including malformed and cut-short options).
+ */
+function commonOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: PacketInfo, tree: ProtoTree): boolean {
+  if (!view.has(MIN_HEADER, hlen - MIN_HEADER)) return false;
+  const columns = pinfo.columns;
+  let info = '';
+  let nops = 0;
+  let nopRun = -1;
+  let sawMss = false;
+  let sawEol = false;
+  let mssAt = -1;
+  let wscaleAt = -1;
+  for (let o = MIN_HEADER; o < hlen; ) {
+    const kind = view.u8(o);
+    if (kind === 0) {
+      sawEol = true;
+      o++;
+      continue;
+    }
+    if (sawEol) return false;
+    if (kind === 1) {
+      nops++;
+      if (nops === 4 && nopRun < 0) nopRun = o - 3;
+      o++;
+      continue;
+    }
+    nops = 0;
+    if (o + 1 >= hlen) return false;
+    const len = view.u8(o + 1);
+    if (len < 2 || o + len > hlen || fixedLengths[kind] !== len) return false;
+    switch (kind) {
+      case 2: {
+        sawMss = true;
+        if (!seg.has(TcpFlag.SYN) && mssAt < 0) mssAt = o;
+        if (columns) info += ` MSS=${view.u16(o + 2)}`;
+        break;
+      }
+      case 3: {
+        const shift = view.u8(o + 2);
+        if (shift > 14 && wscaleAt < 0) wscaleAt = o + 2;
+        if (columns) info += ` WS=${1 << Math.min(shift, 14)}`;
+        break;
+      }
+      case 4:
+        if (columns) info += ' SACK_PERM';
+        break;
+      case 8:
+        if (columns) info += ` TSval=${view.u32(o + 2)} TSecr=${view.u32(o + 6)}`;
+        break;
+      default:
+        return false;
+    }
+    o += len;
+  }
+  // Nothing is recorded, so only the experts' effect on the frame's severity matters: one of each suffices.
+  if (nopRun >= 0) addExpert(tree, pinfo, experts.nop, view, nopRun, 0);
+  if (mssAt >= 0) addExpert(tree, pinfo, experts.mssPresent, view, mssAt, 0);
+  if (wscaleAt >= 0) addExpert(tree, pinfo, experts.wscaleShiftInvalid, view, wscaleAt, 0);
+  if (!sawMss && seg.has(TcpFlag.SYN)) addExpert(tree, pinfo, experts.mssAbsent, view, MIN_HEADER, 0);
+  if (info) pinfo.appendInfo(info);
+  return true;
+}
+
 /** An option whose length field does not fit: a text item with the complaint, then the list ends. */
 function badOptionLength(view: ByteView, o: number, len: number, msg: string, pinfo: PacketInfo, tree: ProtoTree): void {
   tree.open(textField, view, o, len, null, tree.full ? msg : undefined);
@@ -650,7 +742,7 @@ function dissectOption(seg: TcpSegment, kind: number, view: ByteView, o: number,
       tree.add(fields.optionLen, view, o + 1, 1, len);
       tree.add(fields.mssVal, view, o + 2, 2, mss);
       tree.close();
-      pinfo.appendInfo(` MSS=${mss}`);
+      if (pinfo.columns) pinfo.appendInfo(` MSS=${mss}`);
       return;
     }
     case 3: {
@@ -667,7 +759,7 @@ function dissectOption(seg: TcpSegment, kind: number, view: ByteView, o: number,
       }
       tree.addGenerated(fields.wscaleMultiplier, view, o + 2, 1, multiplier);
       tree.close();
-      pinfo.appendInfo(` WS=${multiplier}`);
+      if (pinfo.columns) pinfo.appendInfo(` WS=${multiplier}`);
       return;
     }
     case 4:
@@ -684,7 +776,7 @@ function dissectOption(seg: TcpSegment, kind: number, view: ByteView, o: number,
       addOptionItem(fields.optEcho, view, o, len, tree, full ? `TCP Option - Echo: ${v}` : undefined, kind, len);
       tree.add(fields.echoValue, view, o + 2, 4, v);
       tree.close();
-      pinfo.appendInfo(` ECHO=${v}`);
+      if (pinfo.columns) pinfo.appendInfo(` ECHO=${v}`);
       return;
     }
     case 8: {
@@ -694,7 +786,7 @@ function dissectOption(seg: TcpSegment, kind: number, view: ByteView, o: number,
       tree.add(fields.tsval, view, o + 2, 4, tsval);
       tree.add(fields.tsecr, view, o + 6, 4, tsecr);
       tree.close();
-      pinfo.appendInfo(` TSval=${tsval} TSecr=${tsecr}`);
+      if (pinfo.columns) pinfo.appendInfo(` TSval=${tsval} TSecr=${tsecr}`);
       return;
     }
     case 11:
@@ -705,7 +797,7 @@ function dissectOption(seg: TcpSegment, kind: number, view: ByteView, o: number,
       addOptionItem(fields.optCc, view, o, len, tree, undefined, kind, len);
       tree.add(fields.ccValue, view, o + 2, 4, v);
       tree.close();
-      pinfo.appendInfo(` CC=${v}`);
+      if (pinfo.columns) pinfo.appendInfo(` CC=${v}`);
       return;
     }
     case 19:
@@ -721,7 +813,7 @@ function dissectOption(seg: TcpSegment, kind: number, view: ByteView, o: number,
       tree.add(fields.qsRate, view, o + 2, 1, rate);
       tree.add(fields.qsTtlDiff, view, o + 3, 1, view.u8(o + 3));
       tree.close();
-      pinfo.appendInfo(` QSresp=${qsRateNames[rate]}`);
+      if (pinfo.columns) pinfo.appendInfo(` QSresp=${qsRateNames[rate]}`);
       return;
     }
     case 28: {
@@ -730,7 +822,7 @@ function dissectOption(seg: TcpSegment, kind: number, view: ByteView, o: number,
       tree.add(fields.userToGranularity, view, o + 2, 2, (v & 0x8000) !== 0);
       tree.add(fields.userToVal, view, o + 2, 2, v & 0x7fff);
       tree.close();
-      pinfo.appendInfo(` USER_TO=${v & 0x7fff}`);
+      if (pinfo.columns) pinfo.appendInfo(` USER_TO=${v & 0x7fff}`);
       return;
     }
     case 29: {
@@ -843,7 +935,7 @@ function dissectSack(seg: TcpSegment, view: ByteView, o: number, len: number, pi
     }
     count++;
     if (full) title += ` ${le}-${re}`;
-    info += ` SLE=${le} SRE=${re}`;
+    if (pinfo.columns) info += ` SLE=${le} SRE=${re}`;
     p += 8;
   }
   tree.addGenerated(fields.sackCount, view, o, 0, count);
@@ -905,7 +997,7 @@ function dissectExperimental(seg: TcpSegment, kind: number, view: ByteView, o: n
     fastOpenBody(seg, view, o + 4, len - 4, o + 2, pinfo, tree);
   } else {
     if (len > 4) tree.add(fields.experimentalData, view, o + 4, len - 4, tree.wants(fields.experimentalData) ? view.bytes(o + 4, len - 4) : null);
-    pinfo.appendInfo(` ExID=${exid.toString(16).toUpperCase()}`);
+    if (pinfo.columns) pinfo.appendInfo(` ExID=${exid.toString(16).toUpperCase()}`);
   }
   tree.close();
 }

@@ -52,10 +52,14 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
   const srcPort = view.u16(0);
   const dstPort = view.u16(2);
   tree.open(fields.udp, view, 0, HEADER, null, full ? `User Datagram Protocol, Src Port: ${srcPort}, Dst Port: ${dstPort}` : undefined);
-  tree.add(fields.srcport, view, 0, 2, srcPort);
-  tree.add(fields.dstport, view, 2, 2, dstPort);
-  tree.add(fields.port, view, 0, 2, srcPort, undefined, 2);
-  tree.add(fields.port, view, 2, 2, dstPort, undefined, 2);
+  // The first pass and list rows record nothing: item blocks without side effects are skipped then.
+  const recording = tree.recording;
+  if (recording) {
+    tree.add(fields.srcport, view, 0, 2, srcPort);
+    tree.add(fields.dstport, view, 2, 2, dstPort);
+    tree.add(fields.port, view, 0, 2, srcPort, undefined, 2);
+    tree.add(fields.port, view, 2, 2, dstPort, undefined, 2);
+  }
   if (!inError) {
     pinfo.portType = PortType.UDP;
     pinfo.srcPort = srcPort;
@@ -80,8 +84,9 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     tree.close();
     pinfo.setInfo(`${srcPort} → ${dstPort} [BAD UDP LENGTH ${udpLen} > IP PAYLOAD LENGTH] Len=${udpLen - HEADER}`);
   } else {
-    tree.add(fields.length, view, 4, 2, udpLen);
-    pinfo.setInfo(`${srcPort} → ${dstPort} Len=${udpLen - HEADER}`);
+    if (recording) tree.add(fields.length, view, 4, 2, udpLen);
+    // Info text is built only when the columns are wanted (not in the first pass or for filters).
+    if (pinfo.columns) pinfo.setInfo(`${srcPort} → ${dstPort} Len=${udpLen - HEADER}`);
   }
   const cks = view.u16(6);
   if (cks === 0 && pinfo.netSrc.kind === AddrKind.IPv6) {
@@ -96,7 +101,7 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     tree.open(fields.checksum, view, 6, 2, cks, full ? 'Checksum: 0x0000 [zero-value ignored]' : undefined);
     tree.addGenerated(fields.checksumStatus, view, 6, 0, 3);
     tree.close();
-  } else {
+  } else if (recording) {
     tree.add(fields.checksum, view, 6, 2, cks, full ? `Checksum: 0x${hex(cks, 4)} [unverified]` : undefined);
     tree.addGenerated(fields.checksumStatus, view, 6, 0, 2);
   }
@@ -105,7 +110,7 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
   tapTransport(pinfo, 'udp', srcPort, dstPort, stream);
   const end = tooLong ? ipPayload : udpLen;
   const payload = view.sub(HEADER, Math.max(0, Math.min(view.length, end) - HEADER), Math.max(0, end - HEADER));
-  if (payload.length > 0) {
+  if (payload.length > 0 && recording) {
     tree.add(fields.payload, view, HEADER, payload.length, tree.wants(fields.payload) ? payload.bytes(0, payload.length) : null, full ? `UDP payload (${payload.length} byte${payload.length === 1 ? '' : 's'})` : undefined);
   }
   tree.close();
