@@ -14,6 +14,7 @@ import { ConversationCollector, CONVERSATION_TYPES, type Conversation, type Conv
 import { endpointsOf, type Endpoint } from './analysis/endpoints';
 import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
 import type { PayloadTapRecord } from './dissect/taps';
+import { tcpReassemblyNeeds, tcpReassemblyOf } from './analysis/tcp-reassembly';
 
 export interface CaptureInfo {
   name: string;
@@ -69,6 +70,12 @@ const COLUMN_FIELDS: Record<string, (r: ListRow) => string> = {
 export class UnknownFieldError extends Error {}
 
 /**
+ * Bytes of other frames loaded at once for the frames of one walk that complete reassembled PDUs; a longer
+ * range is walked in parts, so memory stays bounded whatever the streams hold.
+ */
+const OTHER_FRAMES_BUDGET = 32 * 1024 * 1024;
+
+/**
  * One open capture: the frame index plus the means to dissect any frame on demand. This is the facade the
  * CLI and the workers use; it holds no per-frame objects.
  */
@@ -90,11 +97,60 @@ export class CaptureSession {
   };
   private readonly relative = { secs: 0, nsecs: 0 };
   private readonly delta = { secs: 0, nsecs: 0 };
+  /** Bytes of earlier frames that the frames being dissected need (TCP reassembly), by frame number. */
+  private readonly others = new Map<number, Uint8Array>();
 
   private constructor(
     readonly capture: Capture,
     readonly name: string,
-  ) {}
+  ) {
+    this.pinfo.otherFrame = (n) => this.others.get(n);
+  }
+
+  /**
+   * Loads the bytes of the other frames that dissecting frames first..last will need (earlier segments of
+   * the TCP PDUs completed there), dropping what an earlier walk loaded.
+   */
+  private async loadOthers(frames: readonly number[]): Promise<void> {
+    this.others.clear();
+    for (const n of frames) this.others.set(n, await frameBytes(this.capture, n));
+  }
+
+  /**
+   * `forEachFrameSpan` for a later pass: frames that complete reassembled PDUs get the other frames they need,
+   * loaded beforehand, a part of the range at a time (OTHER_FRAMES_BUDGET).
+   */
+  private async walkSpans(first: number, last: number, each: (n: number, buf: Uint8Array, at: number, length: number) => void): Promise<void> {
+    last = Math.min(last, this.frameCount);
+    if (tcpReassemblyOf(this.pinfo.state).pduTotal === 0) return forEachFrameSpan(this.capture, first, last, each);
+    try {
+      for (let a = Math.max(1, first); a <= last; ) {
+        let b = last;
+        let need = tcpReassemblyNeeds(this.pinfo.state, a, b);
+        while (need.bytes > OTHER_FRAMES_BUDGET && b > a) {
+          b = a + ((b - a) >> 1);
+          need = tcpReassemblyNeeds(this.pinfo.state, a, b);
+        }
+        await this.loadOthers(need.frames);
+        await forEachFrameSpan(this.capture, a, b, each);
+        a = b + 1;
+      }
+    } finally {
+      this.others.clear();
+    }
+  }
+
+  /** `walkSpans` with a view of each frame's own bytes. */
+  private walkFrames(first: number, last: number, each: (n: number, bytes: Uint8Array) => void): Promise<void> {
+    if (tcpReassemblyOf(this.pinfo.state).pduTotal === 0) return forEachFrameBytes(this.capture, first, last, each);
+    return this.walkSpans(first, last, (n, buf, at, length) => each(n, buf.subarray(at, at + length)));
+  }
+
+  /** The bytes of one frame, with the other frames its dissection needs loaded. */
+  private async oneFrame(frame: number): Promise<Uint8Array> {
+    await this.loadOthers(tcpReassemblyNeeds(this.pinfo.state, frame, frame).frames);
+    return frameBytes(this.capture, frame);
+  }
 
   static async open(source: ByteSource, options?: OpenOptions): Promise<CaptureSession> {
     registerProtocols();
@@ -215,7 +271,7 @@ export class CaptureSession {
   async list(first: number, last: number, each: (row: ListRow, pinfo: Readonly<PacketInfo>) => void): Promise<void> {
     await this.ensureFirstPass();
     const wanted = new Uint8Array(fieldCount());
-    await forEachFrameSpan(this.capture, first, last, (n, buf, at, length) => {
+    await this.walkSpans(first, last, (n, buf, at, length) => {
       const rec = this.record(n, buf, at, length);
       this.tree.reset(false, wanted);
       this.pinfo.columns = true;
@@ -240,7 +296,7 @@ export class CaptureSession {
     const needRow = ids.some((id) => id in COLUMN_FIELDS);
     await this.ensureFirstPass();
     const out: string[] = new Array(ids.length).fill('');
-    await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
+    await this.walkFrames(first, last, (n, bytes) => {
       const rec = this.record(n, bytes);
       this.tree.reset(false, wanted);
       this.pinfo.columns = needRow;
@@ -267,7 +323,7 @@ export class CaptureSession {
   async detail(frame: number): Promise<{ row: ListRow; tree: TreeNode[]; sources: DataSource[] }> {
     if (frame < 1 || frame > this.frameCount) throw new RangeError(`frame ${frame} is not in the capture (1–${this.frameCount})`);
     await this.ensureFirstPass();
-    const bytes = await frameBytes(this.capture, frame);
+    const bytes = await this.oneFrame(frame);
     const rec = this.record(frame, bytes);
     this.tree.reset(true);
     this.pinfo.columns = true;
@@ -301,7 +357,7 @@ export class CaptureSession {
       if (!compiled.references.length) continue;
       const ref = options.referenceFrame;
       if (ref !== undefined && ref >= 1 && ref <= this.frameCount) {
-        const bytes = await frameBytes(this.capture, ref);
+        const bytes = await this.oneFrame(ref);
         this.tree.reset(false, compiled.referenceMask());
         this.pinfo.columns = false;
         dissectFrame(this.record(ref, bytes), this.pinfo, this.tree);
@@ -333,7 +389,7 @@ export class CaptureSession {
     if (!active.length || !wanted) return out;
     const mask: Uint8Array = wanted;
     const sources: Uint8Array[] = [new Uint8Array(0)];
-    await forEachFrameBytes(this.capture, first, last, (n, bytes) => {
+    await this.walkFrames(first, last, (n, bytes) => {
       this.tree.reset(false, mask);
       this.pinfo.columns = false;
       dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
@@ -380,7 +436,7 @@ export class CaptureSession {
     if (filter.references.length) filter.setReferenceFrame(null);
     try {
       // A frame's reports wait for its verdict: the filter can only be tested once the frame is dissected.
-      await forEachFrameBytes(this.capture, 1, this.frameCount, (n, bytes) => {
+      await this.walkFrames(1, this.frameCount, (n, bytes) => {
         this.tree.reset(false, mask);
         this.pinfo.columns = false;
         collector.beginFrame();

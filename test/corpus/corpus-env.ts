@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -32,9 +32,9 @@ export const TSHARK_PREFS = [
 const cfg = mkdtempSync(join(tmpdir(), 'fathom-tshark-'));
 const env = { ...process.env, HOME: cfg, XDG_CONFIG_HOME: cfg, WIRESHARK_CONFIG_DIR: cfg, LC_ALL: 'C.UTF-8', TZ: 'UTC' };
 
-/** Runs tshark on a corpus file with the stable preferences; returns stdout. */
+/** Runs tshark on a corpus file (or a file at an absolute path) with the stable preferences; returns stdout. */
 export function tshark(file: string, args: string[]): string {
-  return execFileSync('tshark', ['-r', join(CAPTURES_DIR, file), '-n', '-2', ...TSHARK_PREFS, ...args], {
+  return execFileSync('tshark', ['-r', isAbsolute(file) ? file : join(CAPTURES_DIR, file), '-n', '-2', ...TSHARK_PREFS, ...args], {
     env,
     maxBuffer: 512 << 20,
     encoding: 'utf8',

@@ -46,6 +46,8 @@ export function dissectSequence(frames: Uint8Array[], linkType: number = LinkTyp
   registerProtocols();
   const pinfo = new PacketInfo();
   pinfo.state.frameCount = frames.length;
+  // Later dissections may put together bytes of several frames (TCP reassembly): all are at hand here.
+  pinfo.otherFrame = (n) => frames[n - 1];
   pinfo.firstPass = true;
   frames.forEach((b, i) => dissectOne(pinfo, b, linkType, i + 1, b.length, i));
   pinfo.firstPass = false;

@@ -6,6 +6,7 @@ import type { ProtoTree } from '../dissect/proto-tree';
 import type { CaptureState } from '../dissect/capture-state';
 import { formatIPv4, formatIPv6 } from '../dissect/format';
 import { TcpFlag, type TcpSegment, type TcpStateHook } from '../protocols/tcp';
+import { deliverTcpPayload } from './tcp-reassembly';
 import {
   ADDR_IPV4,
   ADDR_IPV6,
@@ -1159,6 +1160,12 @@ class Hook implements TcpStateHook {
 
   holdsPayload(seg: TcpSegment, pinfo: PacketInfo): boolean {
     return holdsPayload(seg, pinfo);
+  }
+
+  deliver(seg: TcpSegment, payload: ByteView, pinfo: PacketInfo, tree: ProtoTree, held: boolean): void {
+    const cur = tcpAnalysisOf(pinfo.state).cur;
+    const flow = cur.stream >= 0 && cur.analyzed ? 2 * cur.stream + cur.dir : -1;
+    deliverTcpPayload(flow, seg, payload, pinfo, tree, held);
   }
 
   addStreamItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void {

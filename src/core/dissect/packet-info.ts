@@ -181,6 +181,20 @@ export class PacketInfo {
   matchKey = 0;
   /** How many times each protocol has been seen in this frame so far (for `ip.src#2` style layers). */
   readonly depthOf = new Map<string, number>();
+  /**
+   * Reassembly requests (Wireshark's can_desegment / desegment_offset / desegment_len): TCP sets
+   * `canDesegment` while it hands on a payload it can reassemble; a protocol whose PDU runs past the payload
+   * calls `desegment` instead of dissecting the partial PDU (see dissect/pdus.ts).
+   */
+  canDesegment = false;
+  desegmentOffset = -1;
+  desegmentLength = 0;
+  /**
+   * Bytes of another frame, for a dissection that puts together data from several frames (TCP reassembly in
+   * a later pass). Whoever drives the dissection makes the frames it will need available first (the session
+   * asks tcp-reassembly.ts which); null when nothing is.
+   */
+  otherFrame: ((frame: number) => Uint8Array | undefined) | null = null;
 
   reset(frame: number, capLen: number, len: number, tsSecs: number, tsNsecs: number, linkType: number, iface: number): void {
     this.frame = frame;
@@ -214,6 +228,15 @@ export class PacketInfo {
     this.hopLimit = -1;
     // Map.clear allocates a fresh table even when the map is empty: most frames never use it.
     if (this.depthOf.size !== 0) this.depthOf.clear();
+  }
+
+  /**
+   * "The PDU that starts `offset` bytes into the payload I was given needs `more` bytes beyond its end"
+   * (DESEGMENT_ONE_MORE_SEGMENT when the length is not known yet). Only meaningful while `canDesegment`.
+   */
+  desegment(offset: number, more: number): void {
+    this.desegmentOffset = offset;
+    this.desegmentLength = more;
   }
 
   setProtocol(name: string): void {

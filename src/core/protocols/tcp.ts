@@ -218,6 +218,8 @@ export class TcpSegment {
   sackBase = 0;
   /** tcp.window_size: the window after scaling. */
   windowShown = 0;
+  /** The TCP item in the tree (-1 when not recorded), for items added after the payload is handed on. */
+  item = -1;
 
   reset(): void {
     this.payloadLen = -1;
@@ -256,6 +258,12 @@ export interface TcpStateHook {
    * for error packets": a retransmitted or out-of-order segment's data would confuse them).
    */
   holdsPayload?(seg: TcpSegment, pinfo: PacketInfo): boolean;
+  /**
+   * Hands the payload to the protocols above, putting together PDUs that span segments (tcp-reassembly.ts);
+   * a `held` payload (see holdsPayload) is only shown, not handed on. Without it the payload goes straight to
+   * `dispatchPayload` unless held.
+   */
+  deliver?(seg: TcpSegment, payload: ByteView, pinfo: PacketInfo, tree: ProtoTree, held: boolean): void;
 }
 
 let stateHook: TcpStateHook | null = null;
@@ -285,6 +293,7 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
   seg.reset();
   pinfo.setProtocol('TCP');
   const top = tree.open(fields.tcp, view, 0, Math.min(view.length, MIN_HEADER), null);
+  seg.item = top;
   const srcPort = view.u16(0);
   const dstPort = view.u16(2);
   seg.srcPort = srcPort;
@@ -419,7 +428,11 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
   }
   tree.close();
   // The payload quoted in an ICMP error is a fragment of a segment: Wireshark does not hand it on.
-  if (payload.length > 0 && payloadLen > 0 && !inError && !hook?.holdsPayload?.(seg, pinfo)) dispatchPayload(payload, pinfo, tree, srcPort, dstPort);
+  if (payload.length > 0 && payloadLen > 0 && !inError) {
+    const held = hook?.holdsPayload?.(seg, pinfo) ?? false;
+    if (hook?.deliver) hook.deliver(seg, payload, pinfo, tree, held);
+    else if (!held) dispatchPayload(payload, pinfo, tree, srcPort, dstPort);
+  }
   return view.reportedLength;
 }
 
