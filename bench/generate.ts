@@ -117,6 +117,65 @@ export function generateMixedCapture(path: string, frames: number, seed = DEFAUL
   return { frames: writer.frames, bytes: writer.size, byKind };
 }
 
+/** The follow benchmark's capture: one TCP connection that downloads `bytes` bytes (about 1,400 a segment). */
+export function bulkStreamPath(bytes: number): string {
+  return resolve(OUT_DIR, `bulk-${Math.round(bytes / 1e6)}mb.pcap`);
+}
+
+/**
+ * One IPv4 TCP connection carrying `bytes` bytes from server to client (a pseudo-random body), with the
+ * client's delayed ACKs, then the close: what "Follow TCP Stream" on a large download reads. Generated only
+ * when missing.
+ */
+export function ensureBulkStream(bytes: number, options: { seed?: string; log?: (s: string) => void } = {}): EnsureResult {
+  const path = bulkStreamPath(bytes);
+  if (existsSync(path)) return { path, generated: false, seconds: 0, bytes: statSync(path).size };
+  options.log?.(`generating ${path} (one TCP stream of ${bytes} bytes) …`);
+  const t0 = performance.now();
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.partial`;
+  const writer = PcapWriter.toFile(tmp);
+  try {
+    const rng = new Rng(options.seed ?? DEFAULT_SEED);
+    const f = new FrameBuilder();
+    const clock: Clock = { now: 1_700_000_000_000_000, followsGaps: true };
+    const s = new TcpSession(
+      f,
+      clock,
+      rng,
+      { mac: Uint8Array.of(2, 0, 0, 0, 0, 1), ip: ipv4('192.168.1.10'), port: 50000 },
+      { mac: Uint8Array.of(2, 0, 0, 0, 0, 2), ip: ipv4('198.51.100.7'), port: 80 },
+      { clientIsn: rng.u32(), serverIsn: rng.u32(), rtt: 20_000, capturedAt: 'client' },
+    );
+    const body = new Uint8Array(bytes);
+    for (let i = 0; i < bytes; i += 4) {
+      const v = rng.u32();
+      body[i] = v;
+      body[i + 1] = v >>> 8;
+      body[i + 2] = v >>> 16;
+      body[i + 3] = v >>> 24;
+    }
+    const put = (gaps: Generator<number>) => {
+      for (const gap of gaps) {
+        clock.now += gap;
+        writer.packet(clock.now, f.view());
+      }
+    };
+    put(s.handshake());
+    put(s.send(SERVER, body));
+    put(s.close(SERVER));
+    writer.close();
+    renameSync(tmp, path);
+  } catch (e) {
+    writer.close();
+    if (existsSync(tmp)) unlinkSync(tmp);
+    throw e;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  options.log?.(`  ${writer.frames} frames, ${(writer.size / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`);
+  return { path, generated: true, seconds, bytes: writer.size };
+}
+
 function describeMix(byKind: Record<string, number>, total: number): string {
   return Object.entries(byKind)
     .sort((a, b) => b[1] - a[1])

@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ensureCapture, parseCount, DEFAULT_SEED, OUT_DIR } from './generate';
+import { ensureBulkStream, ensureCapture, parseCount, DEFAULT_SEED, OUT_DIR } from './generate';
 import { FrameIndex } from '../src/core/capture/frame-index';
 
 interface Options {
@@ -47,6 +47,20 @@ interface Measurement {
 }
 
 const TIME = '/usr/bin/time';
+/** The issue's example filter, with the bench capture's own networks (its clients are in 192.168.0.0/16). */
+const BENCH_FILTER = 'tcp.port == 443 && ip.src == 192.168.0.0/16';
+/** Size of the stream the follow measurement reads (DESIGN.md: "following a 100 MB stream in < 1 s"). */
+const FOLLOW_BYTES = 100 * 1000 * 1000;
+
+/** Frames in a pcap, from its record headers (cheap: the bench only needs the count for frames/s). */
+function framesIn(path: string): number {
+  const r = spawnSync(process.execPath, ['bin/fathom.js', 'info', path], { encoding: 'utf8' });
+  try {
+    return JSON.parse(r.stdout).packets as number;
+  } catch {
+    return 0;
+  }
+}
 
 function parseOptions(argv: string[]): Options {
   const o: Options = { frames: 1_000_000, runs: 0, skipTshark: false, regen: false, build: true, cli: 'bin/fathom.js', seed: DEFAULT_SEED };
@@ -194,31 +208,72 @@ function round(x: number, digits: number): number {
   return Math.round(x * k) / k;
 }
 
-/**
- * Retained bytes per frame after opening (index + first-pass state), measured in a child with --expose-gc:
- * heap + array buffers after a full GC, minus the same before opening, over the frame count.
- */
-async function measureIndex(path: string): Promise<{ bytesPerFrame: number; openSeconds: number; frames: number } | { error: string }> {
-  const r = spawnSync(process.execPath, ['--expose-gc', 'scripts/run-ts.mjs', 'bench/run.ts', '--measure-index', path], {
+/** What the in-process stage measurement reports (see measureStagesChild). */
+interface Stages {
+  frames: number;
+  /** Reading the file into the frame index; then the first pass (stream state, conversations). */
+  openSeconds: number;
+  firstPassSeconds: number;
+  /** Retained bytes per frame after both (heap + array buffers after GC, over the frame count). */
+  bytesPerFrame: number;
+  /** Summary rows (the packet list's columns) for every frame, on one core. */
+  listSeconds: number;
+  filter: string;
+  filterSeconds: number;
+  filterMatched: number;
+  /** Compiling a set of filters: the first compile in the process, then the median of warm ones (ms). */
+  compileColdMs: number;
+  compileWarmMedianMs: number;
+  compileWarmMaxMs: number;
+  /** Conversations of every type, from the first pass's tables. */
+  conversationsSeconds: number;
+}
+
+/** Filters whose compile time is measured (a mix of every stage's work). */
+const COMPILE_SET = [
+  'tcp.port == 443 && ip.src == 192.168.0.0/16',
+  'ip.addr == 10.1.2.3 || udp',
+  'tcp.flags.syn == 1 and not tcp.flags.ack',
+  'frame contains "GET" && eth.src[0:3] == 00:11:22',
+  'ip.ttl in {1..64} && !(tcp.analysis.flags && !tcp.analysis.window_update)',
+  'ipv6.src == 2001:db8::/32 or icmp.type == 8 or len(frame) > 1000',
+  'tcp.stream in {1, 5, 9} and tcp.len >= 100 and eth.type == 0x0800',
+];
+
+/** Runs measureStagesChild in a child with --expose-gc (so the memory figure is after a full GC). */
+function measureStages(path: string, filter: string): Stages | { error: string } {
+  return runChild(['--measure-stages', path, filter]);
+}
+
+function runChild<T>(args: string[]): T | { error: string } {
+  const r = spawnSync(process.execPath, ['--expose-gc', 'scripts/run-ts.mjs', 'bench/run.ts', ...args], {
     encoding: 'utf8',
     maxBuffer: 16 << 20,
   });
   if (r.status !== 0) return { error: meaningfulStderr(r.stderr) || `exit ${r.status}` };
   try {
-    return JSON.parse(r.stdout.trim().split('\n').pop()!);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
   } catch {
     return { error: `unreadable output: ${r.stdout.slice(0, 200)}` };
   }
 }
 
-/** The child side of measureIndex. */
-async function measureIndexChild(path: string): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc');
+/** Loads the library and registers the protocols (so a memory baseline taken after it counts neither). */
+async function loadLibrary() {
   const { CaptureSession } = await import('../src/core/session');
   const { NodeFileSource } = await import('../src/cli/node-file-source');
   const { registerProtocols } = await import('../src/core/protocols/index');
   registerProtocols();
+  return async (path: string) => CaptureSession.open(await NodeFileSource.open(path));
+}
+
+/** The child side of measureStages: each stage of the library on one core, timed in-process. */
+async function measureStagesChild(path: string, filter: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const { compileFilter } = await import('../src/core/filter/index');
+  const { CONVERSATION_TYPES } = await import('../src/core/analysis/conversations');
+  const openChildSession = await loadLibrary();
   const used = () => {
     gc();
     gc();
@@ -227,13 +282,79 @@ async function measureIndexChild(path: string): Promise<void> {
   };
   const before = used();
   const t0 = performance.now();
-  const session = await CaptureSession.open(await NodeFileSource.open(path));
-  const openSeconds = (performance.now() - t0) / 1000;
-  const after = used();
-  const frames = session.frameCount;
-  process.stdout.write(JSON.stringify({ frames, openSeconds: round(openSeconds, 3), bytesPerFrame: round((after - before) / frames, 1) }) + '\n');
-  // Keep the session alive until after the measurement.
-  void session.frameCount;
+  const session = await openChildSession(path);
+  const t1 = performance.now();
+  await session.ensureFirstPass();
+  const t2 = performance.now();
+  const bytesPerFrame = (used() - before) / session.frameCount;
+
+  const c0 = performance.now();
+  const compiled = compileFilter(filter);
+  const compileColdMs = performance.now() - c0;
+  const warm: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const text of COMPILE_SET) {
+      const a = performance.now();
+      compileFilter(`${text}${' '.repeat(round)}`);
+      warm.push(performance.now() - a);
+    }
+  }
+  warm.sort((a, b) => a - b);
+
+  const t3 = performance.now();
+  let chars = 0;
+  await session.list(1, session.frameCount, (r) => {
+    chars += r.info.length;
+  });
+  const t4 = performance.now();
+  const bits = await session.filter(compiled, 1, session.frameCount);
+  const t5 = performance.now();
+  let matched = 0;
+  for (const b of bits) for (let x = b; x; x &= x - 1) matched++;
+  const t6 = performance.now();
+  for (const type of CONVERSATION_TYPES) await session.conversations(type);
+  const t7 = performance.now();
+  const stages: Stages = {
+    frames: session.frameCount,
+    openSeconds: round((t1 - t0) / 1000, 3),
+    firstPassSeconds: round((t2 - t1) / 1000, 3),
+    bytesPerFrame: round(bytesPerFrame, 1),
+    listSeconds: round((t4 - t3) / 1000, 3),
+    filter,
+    filterSeconds: round((t5 - t4) / 1000, 3),
+    filterMatched: matched,
+    compileColdMs: round(compileColdMs, 3),
+    compileWarmMedianMs: round(warm[warm.length >> 1], 3),
+    compileWarmMaxMs: round(warm[warm.length - 1], 3),
+    conversationsSeconds: round((t7 - t6) / 1000, 3),
+  };
+  void chars;
+  process.stdout.write(JSON.stringify(stages) + '\n');
+}
+
+interface FollowStage {
+  frames: number;
+  streamBytes: number;
+  openAndFirstPassSeconds: number;
+  /** Planning the stream and reading every chunk of it (the bytes a Follow Stream window shows). */
+  followSeconds: number;
+}
+
+/** The child side of the follow measurement: tcp stream 0 of `path`, every chunk read. */
+async function measureFollowChild(path: string): Promise<void> {
+  const openChildSession = await loadLibrary();
+  const t0 = performance.now();
+  const session = await openChildSession(path);
+  await session.ensureFirstPass();
+  const t1 = performance.now();
+  const stream = await session.follow('tcp', 0);
+  let bytes = 0;
+  await stream.chunks((c) => {
+    bytes += c.data.length;
+  });
+  const t2 = performance.now();
+  const r: FollowStage = { frames: session.frameCount, streamBytes: bytes, openAndFirstPassSeconds: round((t1 - t0) / 1000, 3), followSeconds: round((t2 - t1) / 1000, 3) };
+  process.stdout.write(JSON.stringify(r) + '\n');
 }
 
 function fmtInt(n: number | null): string {
@@ -241,7 +362,8 @@ function fmtInt(n: number | null): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === '--measure-index') return measureIndexChild(argv[1]);
+  if (argv[0] === '--measure-stages') return measureStagesChild(argv[1], argv[2]);
+  if (argv[0] === '--measure-follow') return measureFollowChild(argv[1]);
   const o = parseOptions(argv);
   const startLoad = loadavg();
   const cap = ensureCapture(o.frames, { seed: o.seed, regen: o.regen, log });
@@ -272,27 +394,40 @@ async function main(argv: string[]): Promise<void> {
     }
   };
   const results: Measurement[] = [];
+  const bulk = ensureBulkStream(FOLLOW_BYTES, { seed: o.seed, log });
+  const bulkFrames = framesIn(bulk.path);
   log('fathom:');
   const fieldArgs = ['-e', 'frame.number', '-e', 'ip.src', '-e', 'tcp.srcport'];
   results.push(await measure('fathom.info', 'fathom info F', 'fathom', [node, cli, 'info', cap.path], o, o.frames, gnuTime, infoCheck));
   results.push(await measure('fathom.list', 'fathom list F', 'fathom', [node, cli, 'list', cap.path], o, o.frames, gnuTime));
   results.push(await measure('fathom.fields', 'fathom fields F -e …', 'fathom', [node, cli, 'fields', cap.path, ...fieldArgs], o, o.frames, gnuTime));
+  results.push(await measure('fathom.filter', 'fathom list F -Y FILTER', 'fathom', [node, cli, 'list', cap.path, '-Y', BENCH_FILTER], o, o.frames, gnuTime));
+  results.push(await measure('fathom.conv', 'fathom conv F --type tcp', 'fathom', [node, cli, 'conv', cap.path, '--type', 'tcp'], o, o.frames, gnuTime));
+  results.push(await measure('fathom.follow', 'fathom follow B --stream 0 --format raw', 'fathom', [node, cli, 'follow', bulk.path, '--proto', 'tcp', '--stream', '0', '--format', 'raw'], o, bulkFrames, gnuTime));
   const baseline = await measure('fathom.info.1k', 'fathom info (1k frames)', 'fathom', [node, cli, 'info', small.path], { ...o, runs: 1 }, 1000, gnuTime);
   if (withTshark) {
     log('tshark:');
     if (withCapinfos) results.push(await measure('capinfos', 'capinfos F', 'tshark', ['capinfos', cap.path], o, o.frames, gnuTime));
     results.push(await measure('tshark.list', 'tshark -r F -n', 'tshark', ['tshark', '-r', cap.path, '-n'], o, o.frames, gnuTime));
     results.push(await measure('tshark.fields', 'tshark -r F -n -T fields -e …', 'tshark', ['tshark', '-r', cap.path, '-n', '-T', 'fields', ...fieldArgs], o, o.frames, gnuTime));
+    results.push(await measure('tshark.filter', 'tshark -r F -n -Y FILTER', 'tshark', ['tshark', '-r', cap.path, '-n', '-Y', BENCH_FILTER], o, o.frames, gnuTime));
+    results.push(await measure('tshark.conv', 'tshark -r F -n -q -z conv,tcp', 'tshark', ['tshark', '-r', cap.path, '-n', '-q', '-z', 'conv,tcp'], o, o.frames, gnuTime));
+    results.push(await measure('tshark.follow', 'tshark -r B -q -z follow,tcp,raw,0', 'tshark', ['tshark', '-r', bulk.path, '-n', '-q', '-z', 'follow,tcp,raw,0'], o, bulkFrames, gnuTime));
   }
-  log('index memory (in-process, after GC):');
-  const index = await measureIndex(cap.path);
+  log('stages of the library on one core (in-process):');
+  const index = measureStages(cap.path, BENCH_FILTER);
   log(`  ${JSON.stringify(index)}`);
+  const followStage = runChild<FollowStage>(['--measure-follow', bulk.path]);
+  log(`  follow: ${JSON.stringify(followStage)}`);
 
   const byId = new Map(results.map((m) => [m.id, m]));
   const pairs: [string, string, string][] = [
     ['fathom.info', 'capinfos', 'info vs capinfos'],
     ['fathom.list', 'tshark.list', 'list vs tshark -r'],
     ['fathom.fields', 'tshark.fields', 'fields vs tshark -T fields'],
+    ['fathom.filter', 'tshark.filter', 'filter vs tshark -Y'],
+    ['fathom.conv', 'tshark.conv', 'conv vs tshark -z conv'],
+    ['fathom.follow', 'tshark.follow', 'follow vs tshark -z follow'],
   ];
   const comparisons = pairs
     .filter(([a, b]) => byId.get(a)?.seconds && byId.get(b)?.seconds)
@@ -327,13 +462,27 @@ async function main(argv: string[]): Promise<void> {
   });
   for (const m of results) if (m.error) out.push(`${m.label} failed: ${m.error}`);
   if (byId.has('capinfos')) out.push('capinfos also hashes the whole file (SHA256, RIPEMD160, SHA1) by default; fathom info does not.');
+  out.push(`FILTER = ${BENCH_FILTER}; B = ${relative(process.cwd(), bulk.path)} (one TCP stream of ${fmtInt(FOLLOW_BYTES)} bytes, ${fmtInt(bulkFrames)} frames)`);
   out.push('');
   out.push(`index bytes per frame: ${new FrameIndex().bytesPerFrame()} declared (FrameIndex.bytesPerFrame)`);
   if ('bytesPerFrame' in index) {
-    out.push(`  ${index.bytesPerFrame} measured after open (heap + array buffers after GC, index + first-pass state)`);
-    out.push(`  open + first pass in-process: ${index.openSeconds.toFixed(2)} s = ${fmtInt(Math.round(index.frames / index.openSeconds))} frames/s`);
+    const fps = (seconds: number) => `${seconds.toFixed(2)} s = ${fmtInt(Math.round(index.frames / seconds))} frames/s`;
+    out.push(`  ${index.bytesPerFrame} measured after open and the first pass (heap + array buffers after GC: index + stream state)`);
+    out.push('library stages, one core, in-process (DESIGN.md §6 targets in brackets):');
+    out.push(`  open (frame index)                 ${fps(index.openSeconds)}`);
+    out.push(`  first pass (stream state, conv.)   ${fps(index.firstPassSeconds)}`);
+    out.push(`  index + first pass                 ${fps(index.openSeconds + index.firstPassSeconds)}   [≥ 1,000,000 frames/s]`);
+    out.push(`  packet-list rows                   ${fps(index.listSeconds)}`);
+    out.push(`  filter FILTER (${fmtInt(index.filterMatched)} match)     ${fps(index.filterSeconds)}   [≥ 2,000,000 frames/s with the pool]`);
+    out.push(`  conversations, all five types      ${index.conversationsSeconds.toFixed(3)} s   [< 1 s]`);
+    out.push(`  filter compile: first ${index.compileColdMs} ms, warm median ${index.compileWarmMedianMs} ms, warm max ${index.compileWarmMaxMs} ms   [< 1 ms]`);
   } else {
-    out.push(`  measurement failed: ${index.error}`);
+    out.push(`  stage measurement failed: ${index.error}`);
+  }
+  if ('followSeconds' in followStage) {
+    out.push(`  follow tcp stream 0 of B (${fmtInt(followStage.streamBytes)} bytes): ${followStage.followSeconds.toFixed(2)} s after open + first pass (${followStage.openAndFirstPassSeconds.toFixed(2)} s)   [< 1 s]`);
+  } else {
+    out.push(`  follow measurement failed: ${followStage.error}`);
   }
   if (rssPerFrame !== null) out.push(`  ${rssPerFrame} peak-RSS bytes per frame (fathom info: this capture minus a 1,000-frame one)`);
   process.stdout.write(out.join('\n') + '\n');
@@ -346,6 +495,8 @@ async function main(argv: string[]): Promise<void> {
     rssSource: gnuTime ? 'GNU time %M' : '/proc VmHWM',
     measurements: results,
     comparisons,
+    stages: index,
+    follow: { capture: relative(process.cwd(), bulk.path), bytes: FOLLOW_BYTES, frames: bulkFrames, stage: followStage },
     index: {
       declaredBytesPerFrame: new FrameIndex().bytesPerFrame(),
       measured: index,
