@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { serviceWorkerPlugin } from './scripts/service-worker-plugin.js';
 
 /** index.html's Content-Security-Policy forbids inline script; the dev server's React preamble is inline, so
  * the policy is dropped when serving in development only (the build and `vite preview` keep it). */
@@ -14,7 +15,8 @@ const devWithoutCsp: Plugin = {
 // sub-path (GitHub Pages style).
 export default defineConfig({
   base: './',
-  plugins: [react(), devWithoutCsp],
+  // The build also writes sw.js, the service worker that keeps the site working offline once loaded.
+  plugins: [react(), devWithoutCsp, serviceWorkerPlugin()],
   worker: { format: 'es' },
   // The web app goes to dist/web so a build never removes the CLI bundle in dist/cli.
   build: { target: 'es2022', sourcemap: true, outDir: 'dist/web', emptyOutDir: true },

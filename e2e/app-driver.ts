@@ -116,6 +116,16 @@ export class AppDriver {
     return new Uint8Array(await res.body());
   }
 
+  /**
+   * Waits until the offline service worker is active and controls the page (the first visit's worker claims
+   * it without a reload); returns the worker's scope.
+   */
+  async waitForServiceWorker(): Promise<string> {
+    const scope = await this.page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    await this.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    return scope;
+  }
+
   /** Saves a screenshot of the journey's step into its test output folder. */
   async shot(step: string): Promise<void> {
     await this.page.screenshot({ path: this.info.outputPath(`${step}.png`) });

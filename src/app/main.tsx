@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App, ErrorBoundary } from './App';
+import { registerServiceWorker } from './register-service-worker';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -10,3 +11,5 @@ createRoot(document.getElementById('root')!).render(
     </ErrorBoundary>
   </StrictMode>,
 );
+
+registerServiceWorker();

@@ -7,7 +7,10 @@
  *   time and answers the list and the detail pane from it until the loader is done: the first rows show
  *   within milliseconds whatever the size, and they never wait for a worker busy with the first pass.
  * - Helper workers (navigator.hardwareConcurrency − 1 of them, at least 1, at most 3; the preview worker
- *   is the first) open the whole capture once the loader is done, each from the same Blob. A Blob crosses
+ *   is the first) open the whole capture too, each from the same Blob. As many as there are cores to spare
+ *   beside the loader and the main thread start right away (after the preview), so they are ready about
+ *   when the loader is and a filter can use them all at once; the rest start when the loader is done (and
+ *   all of them then for a gzip capture, whose inflated bytes the loader hands on). A Blob crosses
  *   to a worker by reference — structured cloning does not copy its bytes — so the capture's bytes exist
  *   once, in the browser's blob store; each worker holds its own frame index (~27 bytes a frame) and
  *   first-pass state, and reads frames by `Blob.slice`. Gzip captures are inflated once, by the loader, which hands the inflated Blob on.
@@ -68,9 +71,11 @@ export class EnginePool implements EngineClient {
   private readonly sortChannel = new Channel();
   private readonly checkChannel = new Channel();
   private readonly size: number;
+  private readonly cores: number;
 
   constructor(private readonly factory: WorkerFactory = defaultFactory) {
-    this.size = poolSize(typeof navigator !== 'undefined' ? navigator.hardwareConcurrency : 2);
+    this.cores = typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 2;
+    this.size = poolSize(this.cores);
   }
 
   private spawn(helper = false): Member {
@@ -92,10 +97,11 @@ export class EnginePool implements EngineClient {
     // reads the whole file: a worker busy with the first pass cannot answer between its windows.
     const first = this.spawn();
     let viewer: Member | null = null;
+    let previewDone: Promise<unknown> = Promise.resolve();
     if (blob.size > PREVIEW_OVER) {
       this.loader = this.spawn(true);
       viewer = first;
-      first.engine.preview(blob, name, PREVIEW_BYTES).then(
+      previewDone = first.engine.preview(blob, name, PREVIEW_BYTES).then(
         (result) => {
           if (result.frames > 0 && this.loader && !this.loader.ready && !this.disposed) {
             first.ready = true;
@@ -109,21 +115,42 @@ export class EnginePool implements EngineClient {
       this.loader = first;
     }
     const loader = this.loader;
+    const spare = Math.min(this.size - 1, this.cores - 2);
+    let loaded = false;
+    const startEarly = async () => {
+      if (spare <= 0 || this.disposed || (await isGzip(blob)) || loaded) return;
+      this.startHelpers(blob, name, viewer, spare);
+    };
+    if (viewer) previewDone.then(startEarly, startEarly);
+    else void startEarly();
     const result = await loader.engine.open(blob, name, proxy((progress: LoadProgress) => onEvent({ kind: 'progress', progress })));
+    loaded = true;
     loader.ready = true;
-    if (viewer) viewer.ready = false;
-    this.startHelpers(result.inflated ?? blob, name, viewer);
+    // The preview worker answered from the first 64 KiB only: it waits until its own full open is done.
+    if (viewer && !this.fullyOpen.has(viewer)) viewer.ready = false;
+    this.startHelpers(result.inflated ?? blob, name, viewer, this.size - 1);
     if (this.factory === defaultFactory) setTimeout(prewarmWorker, 2000);
     return result;
   }
 
-  /** Opens the whole capture in the other workers (reusing the preview worker first), for parallel work. */
-  private startHelpers(blob: Blob, name: string, reuse: Member | null): void {
-    for (let i = 1; i < this.size; i++) {
+  /** Helpers whose whole-capture open has finished. */
+  private readonly fullyOpen = new Set<Member>();
+  /** Helpers started so far for the current capture. */
+  private helpersStarted = 0;
+
+  /**
+   * Opens the whole capture in helper workers (reusing the preview worker first), for parallel work, until
+   * `upTo` helpers have been started.
+   */
+  private startHelpers(blob: Blob, name: string, reuse: Member | null, upTo: number): void {
+    for (let i = this.helpersStarted + 1; i <= upTo; i++) {
+      this.helpersStarted = i;
       const m = i === 1 && reuse ? reuse : this.spawn(true);
       m.engine.open(blob, name).then(
         () => {
-          if (!this.disposed) m.ready = true;
+          if (this.disposed) return;
+          this.fullyOpen.add(m);
+          m.ready = true;
         },
         () => {
           // A helper that cannot open leaves the work to the others.
@@ -139,7 +166,8 @@ export class EnginePool implements EngineClient {
   }
 
   cancelOpen(): void {
-    void this.primary.engine.cancelOpen();
+    // Helpers opening at the same time stop too, keeping what they read (the same first frames).
+    for (const m of this.members) void m.engine.cancelOpen();
   }
 
   private pick(): Member {
@@ -219,4 +247,10 @@ export class EnginePool implements EngineClient {
     for (const m of this.members) m.worker.terminate();
     this.members.length = 0;
   }
+}
+
+/** Whether the Blob holds a gzip stream (RFC 1952 §2.3.1: ID1 0x1f, ID2 0x8b). */
+async function isGzip(blob: Blob): Promise<boolean> {
+  const head = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
+  return head.length === 2 && head[0] === 0x1f && head[1] === 0x8b;
 }

@@ -4,10 +4,19 @@
  *
  * Rows have one fixed height, and the virtualizer (@tanstack/react-virtual) tracks *blocks* of BLOCK rows
  * rather than rows: its bookkeeping is one object per item, and one per row would cost a million objects
- * (and a long main-thread task) for a million frames. The rows of the blocks in view are rendered.
+ * (and a long main-thread task) for a million frames. The rows of the blocks in view are rendered (one
+ * spare block each side), so scrolling within a block renders nothing new and the caller hears of a new
+ * range only when a block boundary is crossed.
+ *
+ * Past MAX_SCROLL_HEIGHT of rows the body is capped (browsers cannot lay out taller elements; see
+ * scroll-scale.ts) and the position is kept as an *offset* into the uncapped rows: the scrollbar maps
+ * proportionally onto it, while the wheel, the keyboard and scrollToIndex move it by exact pixels, so every
+ * row — the last included — can be reached. Rows are then drawn in a layer placed at the viewport. The
+ * virtualizer is told that offset (not the scroller's scroll top), so its blocks are the uncapped ones.
  */
-import { forwardRef, useEffect, useImperativeHandle, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { baseRowOf, clampOffset, layerTop, MAX_SCROLL_HEIGHT, offsetOf, scrollScale, scrollTopOf } from './scroll-scale';
 import './virtual-list.css';
 
 export const BLOCK = 16;
@@ -36,6 +45,8 @@ export interface VirtualListProps {
   onRangeChange?: (first: number, last: number) => void;
   className?: string;
   empty?: ReactNode;
+  /** The tallest scroll body before rows are mapped onto it proportionally (default MAX_SCROLL_HEIGHT). */
+  maxScrollHeight?: number;
 }
 
 /** Where to scroll so row `index` shows with the given alignment (null: it already shows). */
@@ -50,31 +61,133 @@ export function scrollTarget(index: number, rowHeight: number, header: number, s
   return null;
 }
 
+/** Pixels a wheel event asks for, whatever unit it counts in. */
+function wheelPixels(e: WheelEvent, rowHeight: number, page: number): number {
+  return e.deltaMode === WheelEvent.DOM_DELTA_LINE ? e.deltaY * rowHeight : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? e.deltaY * page : e.deltaY;
+}
+
+interface Position {
+  /** Offset into the uncapped rows (see scroll-scale.ts). */
+  offset: number;
+  /** The scroller's real scrollTop that goes with it. */
+  scrollTop: number;
+}
+
 export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(function VirtualList(props, ref) {
   const { count, rowHeight, header, renderRow, contentWidth, ariaLabel, onRangeChange } = props;
+  const maxHeight = props.maxScrollHeight ?? MAX_SCROLL_HEIGHT;
   const scroller = useRef<HTMLDivElement>(null);
   const head = useRef<HTMLDivElement>(null);
-  const blocks = Math.ceil(count / BLOCK);
-  const v = useVirtualizer({
-    count: blocks,
-    getScrollElement: () => scroller.current,
-    estimateSize: (b) => Math.min(BLOCK, count - b * BLOCK) * rowHeight,
-    overscan: 1,
-  });
+  const [viewport, setViewport] = useState({ client: 0, header: 0 });
+  const [pos, setPos] = useState<Position>({ offset: 0, scrollTop: 0 });
+  const scale = useMemo(() => scrollScale(count, rowHeight, viewport.client - viewport.header, maxHeight), [count, rowHeight, viewport, maxHeight]);
+  // The newest position and scale, for event handlers and the imperative handle.
+  const latest = useRef({ pos, scale });
+  latest.current.scale = scale;
+
+  /** Tells the virtualizer of a new offset (set when it subscribes). */
+  const offsetListener = useRef<((offset: number, isScrolling: boolean) => void) | null>(null);
+
+  const update = useCallback((next: Position) => {
+    const cur = latest.current.pos;
+    if (cur.offset === next.offset && cur.scrollTop === next.scrollTop) return;
+    latest.current.pos = next;
+    setPos(next);
+    offsetListener.current?.(next.offset, false);
+  }, []);
+
+  /** Moves the view to an offset: the state keeps the exact offset, the scroller gets the matching scroll top. */
+  const moveTo = useCallback(
+    (offset: number) => {
+      const el = scroller.current;
+      if (!el) return;
+      const s = latest.current.scale;
+      const o = clampOffset(s, offset);
+      const top = scrollTopOf(s, o);
+      if (Math.abs(el.scrollTop - top) >= 0.5) el.scrollTop = top;
+      // Scaled, the browser may round the scroll top; the offset stays exact. Unscaled, both are the scroll top.
+      update(s.scaled ? { offset: o, scrollTop: el.scrollTop } : { offset: el.scrollTop, scrollTop: el.scrollTop });
+    },
+    [update],
+  );
+
+  // The viewport's size, now and whenever it changes.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => {
+      const next = { client: el.clientHeight, header: head.current?.offsetHeight ?? 0 };
+      setViewport((v) => (v.client === next.client && v.header === next.header ? v : next));
+    };
+    measure();
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    ro?.observe(el);
+    if (head.current) ro?.observe(head.current);
+    return () => ro?.disconnect();
+  }, []);
+
+  // The rows, the viewport or the cap changed: keep showing the same offset (clamped) under the new scale.
+  useLayoutEffect(() => {
+    moveTo(latest.current.pos.offset);
+  }, [scale, moveTo]);
+
+  // Scrolling by the scrollbar, touch or the browser's own keys. A scroll top this list set itself (or an
+  // unchanged one, when scrolling sideways) keeps the exact offset; any other maps proportionally.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onScroll = () => {
+      const s = latest.current.scale;
+      const top = el.scrollTop;
+      if (s.scaled && Math.abs(top - latest.current.pos.scrollTop) < 1) return;
+      update({ offset: offsetOf(s, top), scrollTop: top });
+    };
+    // Scaled, a wheel step would move (total / cap) times too far: move the offset by the wheel's pixels.
+    const onWheel = (e: WheelEvent) => {
+      const s = latest.current.scale;
+      if (!s.scaled || e.ctrlKey || e.shiftKey || e.deltaY === 0 || Math.abs(e.deltaX) > Math.abs(e.deltaY)) return;
+      e.preventDefault();
+      moveTo(latest.current.pos.offset + wheelPixels(e, rowHeight, s.visible));
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    el.addEventListener('wheel', onWheel, { passive: false });
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      el.removeEventListener('wheel', onWheel);
+    };
+  }, [moveTo, update, rowHeight]);
+
   useImperativeHandle(
     ref,
     () => ({
       scrollToIndex: (index, align = 'auto') => {
         const el = scroller.current;
         if (!el || index < 0 || index >= count) return;
-        const to = scrollTarget(index, rowHeight, head.current?.offsetHeight ?? 0, el.scrollTop, el.clientHeight, align);
-        if (to !== null) el.scrollTop = Math.max(0, to);
+        const to = scrollTarget(index, rowHeight, head.current?.offsetHeight ?? 0, latest.current.pos.offset, el.clientHeight, align);
+        if (to !== null) moveTo(to);
       },
       pageSize: () => Math.max(1, Math.floor(((scroller.current?.clientHeight ?? rowHeight * 10) - (head.current?.offsetHeight ?? 0)) / rowHeight) - 1),
       focus: () => scroller.current?.focus(),
     }),
-    [count, rowHeight],
+    [count, rowHeight, moveTo],
   );
+
+  const v = useVirtualizer({
+    count: Math.ceil(count / BLOCK),
+    getScrollElement: () => scroller.current,
+    estimateSize: (b) => Math.min(BLOCK, count - b * BLOCK) * rowHeight,
+    overscan: 1,
+    // The position is this list's offset into the uncapped rows; scrolls it asks for go through moveTo.
+    initialOffset: () => latest.current.pos.offset,
+    observeElementOffset: (_instance, cb) => {
+      offsetListener.current = cb;
+      cb(latest.current.pos.offset, false);
+      return () => {
+        offsetListener.current = null;
+      };
+    },
+    scrollToFn: (offset) => moveTo(offset),
+  });
   const items = v.getVirtualItems();
   const first = items.length ? items[0].index * BLOCK : 0;
   const last = items.length ? Math.min(count, (items[items.length - 1].index + 1) * BLOCK) - 1 : -1;
@@ -82,8 +195,10 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
     onRangeChange?.(first, last);
   }, [first, last, onRangeChange]);
 
+  const base = baseRowOf(scale, first);
   const rows: ReactNode[] = [];
-  for (let i = first; i <= last; i++) rows.push(renderRow(i, i * rowHeight));
+  for (let i = first; i <= last; i++) rows.push(renderRow(i, (i - base) * rowHeight));
+  const layer = scale.scaled ? layerTop(pos.scrollTop, pos.offset, base, rowHeight) : 0;
 
   return (
     <div
@@ -100,8 +215,10 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
       <div ref={head} className="vlist-header" role="rowgroup" style={{ width: contentWidth }}>
         {header}
       </div>
-      <div className="vlist-body" role="rowgroup" style={{ height: count * rowHeight, width: contentWidth }}>
-        {rows}
+      <div className="vlist-body" role="rowgroup" style={{ height: scale.height, width: contentWidth }}>
+        <div className="vlist-layer" role="presentation" style={layer ? { transform: `translateY(${layer}px)` } : undefined}>
+          {rows}
+        </div>
       </div>
       {count === 0 && props.empty ? <div className="vlist-empty">{props.empty}</div> : null}
     </div>
