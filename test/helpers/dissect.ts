@@ -42,9 +42,10 @@ export function dissectBytes(bytes: Uint8Array, linkType: number = LinkType.ETHE
  * Dissects a sequence of frames the way a session does: a first pass over all of them in order (protocols
  * record cross-frame state), then each frame again with the full tree. Frame i+1 is stamped i × 1 ms.
  */
-export function dissectSequence(frames: Uint8Array[], linkType: number = LinkType.ETHERNET): Dissected[] {
+export function dissectSequence(frames: Uint8Array[], linkType: number = LinkType.ETHERNET, prepare?: (pinfo: PacketInfo) => void): Dissected[] {
   registerProtocols();
   const pinfo = new PacketInfo();
+  prepare?.(pinfo);
   pinfo.state.frameCount = frames.length;
   // Later dissections may put together bytes of several frames (TCP reassembly): all are at hand here.
   pinfo.otherFrame = (n) => frames[n - 1];

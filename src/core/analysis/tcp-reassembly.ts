@@ -76,7 +76,14 @@ function payloadSeq(seg: TcpSegment): number {
   return seg.flags & TcpFlag.SYN ? (seg.seq + 1) >>> 0 : seg.seq;
 }
 
+export interface TcpReassemblyOptions {
+  maxPduBytes: number;
+  maxPendingBytes: number;
+}
+
 export class TcpReassembly {
+  /** The limits (MAX_PDU_BYTES, MAX_PENDING_BYTES unless a test sets smaller ones before the first pass). */
+  readonly options: TcpReassemblyOptions = { maxPduBytes: MAX_PDU_BYTES, maxPendingBytes: MAX_PENDING_BYTES };
   // PDUs, by number in the order they started.
   private pduCount = 0;
   private pduFlow = new Int32Array(64);
@@ -107,6 +114,11 @@ export class TcpReassembly {
 
   get pduTotal(): number {
     return this.pduCount;
+  }
+
+  /** Bytes held now for PDUs not yet complete. */
+  get pendingByteCount(): number {
+    return this.pendingBytes;
   }
 
   // --- first pass -----------------------------------------------------------------------------------------
@@ -151,7 +163,7 @@ export class TcpReassembly {
       if (p.need >= 0 && ((p.startSeq + p.need - p.nextSeq) | 0) <= 0) this.drop(flow, p);
       return skip + take;
     }
-    if (p.length + take > MAX_PDU_BYTES || this.pendingBytes + take > MAX_PENDING_BYTES) {
+    if (p.length + take > this.options.maxPduBytes || this.pendingBytes + take > this.options.maxPendingBytes) {
       // Over the limits: the PDU is given up (its pieces stay marked, never reassembled).
       this.drop(flow, p);
       return skip + take;
@@ -191,7 +203,7 @@ export class TcpReassembly {
     if (offset === NO_REQUEST || offset < 0 || offset >= view.length) return;
     const have = view.length - offset;
     const need = more < 0 ? -1 : have + more;
-    if (need > MAX_PDU_BYTES || this.pendingBytes + have > MAX_PENDING_BYTES) return;
+    if (need > this.options.maxPduBytes || have > this.options.maxPduBytes || this.pendingBytes + have > this.options.maxPendingBytes) return;
     const pdu = this.newPdu(flow);
     this.addPiece(pinfo.frame, at + offset, payload.sourceOffset + at + offset, have, pdu);
     const startSeq = (payloadSeq(seg) + at + offset) >>> 0;
@@ -221,7 +233,7 @@ export class TcpReassembly {
 
   private append(p: Pending, view: ByteView, from: number, n: number): void {
     if (p.length + n > p.bytes.length) {
-      const grown = new Uint8Array(Math.min(MAX_PDU_BYTES, Math.max(p.length + n, 2 * p.bytes.length)));
+      const grown = new Uint8Array(Math.min(this.options.maxPduBytes, Math.max(p.length + n, 2 * p.bytes.length)));
       grown.set(p.bytes.subarray(0, p.length));
       this.pendingBytes += grown.length - p.bytes.length;
       p.bytes = grown;

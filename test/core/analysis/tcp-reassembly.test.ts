@@ -16,6 +16,7 @@ import { registerProtocols } from '../../../src/core/protocols/index';
 import { FrameBuilder, ETHERTYPE_IPV4, IPPROTO_TCP } from '../../fixtures/forge/packets';
 import { ipv4, mac } from '../../fixtures/forge/addresses';
 import { dissectSequence, type Dissected } from '../../helpers/dissect';
+import { MAX_PDU_BYTES, tcpReassemblyOf } from '../../../src/core/analysis/tcp-reassembly';
 import { MemoryPcapWriter } from '../../fixtures/forge/pcap-writer';
 import { MemorySource } from '../../../src/core/capture/byte-source';
 import { CaptureSession } from '../../../src/core/session';
@@ -227,6 +228,36 @@ describe('TCP reassembly for a length-prefixed protocol', () => {
     // Without the handshake the stream is still numbered and analysed, so the reassembly applies.
     expect(d[0].value('tcp.reassembled_in')).toBeUndefined();
     expect(d[0].info).toMatch(/\[TCP segment of a reassembled PDU\]$/);
+  });
+});
+
+describe('bounded reassembly', () => {
+  it('gives up a PDU that grows past its limit (MAX_PDU_BYTES) and lets go of its bytes', () => {
+    // A line that never ends: the "lines" protocol asks for one more segment, again and again.
+    const limit = 50_000;
+    const segment = new Uint8Array(1000).fill(0x78);
+    const count = 80;
+    const frames = connection(
+      7778,
+      Array.from({ length: count }, (_, i) => ({ seq: i * segment.length, data: segment })),
+    );
+    const d = dissectSequence(frames, undefined, (pinfo) => (tcpReassemblyOf(pinfo.state).options.maxPduBytes = limit));
+    expect(d).toHaveLength(count + 3);
+    const st = tcpReassemblyOf(d[0].pinfo.state);
+    expect(st.options.maxPduBytes).toBe(limit);
+    // Given up at 50 segments; the next 30 start a new PDU that the capture ends before completing.
+    expect(st.pendingByteCount).toBeLessThan(2 * limit);
+    expect(d.some((x) => x.has('tcp.reassembled_in') || x.has('tcp.segments'))).toBe(false);
+    // Every segment is still listed, as the data of a PDU never put together.
+    expect(d.slice(3).every((x) => /\[TCP segment of a reassembled PDU\]$/.test(x.info))).toBe(true);
+    expect(MAX_PDU_BYTES).toBe(16 * 1024 * 1024);
+  });
+
+  it('survives sequence numbers that jump anywhere', () => {
+    const chunks = Array.from({ length: 200 }, (_, i) => ({ seq: (i * 2654435761) >>> 0, data: pdu(40, i & 255).subarray(0, 20) }));
+    const d = dissectSequence(connection(7777, chunks));
+    expect(d).toHaveLength(203);
+    expect(d.filter((x) => x.has('tcp.segments')).length).toBeLessThan(5);
   });
 });
 
