@@ -10,6 +10,7 @@ import { CaptureSession } from '../../src/core/session';
 import { NodeFileSource } from '../../src/cli/node-file-source';
 import { fieldById } from '../../src/core/dissect/field-registry';
 import { registerProtocols } from '../../src/core/protocols/index';
+import { Agreement } from './agreement';
 import { CAPTURES_DIR, corpusFiles, haveCaptures, haveTshark, tsharkFields } from './corpus-env';
 
 const FIELDS = [
@@ -33,22 +34,7 @@ const PROTOCOL_COLUMN = '_ws.col.Protocol';
  */
 const KNOWN_DIFFERENCES: [string, string, string][] = [];
 
-const THRESHOLD = 0.995;
-
-interface Tally {
-  agree: number;
-  total: number;
-  samples: string[];
-}
-
-const tallies = new Map<string, Tally>();
-const known: string[] = [];
-
-function tally(field: string): Tally {
-  let t = tallies.get(field);
-  if (!t) tallies.set(field, (t = { agree: 0, total: 0, samples: [] }));
-  return t;
-}
+const agreement = new Agreement(0.995);
 
 function topProtocol(chain: string): string {
   const parts = chain.split(':').filter((p) => p !== 'data' && p !== 'ethertype');
@@ -75,32 +61,17 @@ describe.skipIf(!haveCaptures || !haveTshark)('corpus: fathom fields agree with 
         for (let k = 0; k < ids.length; k++) {
           const field = ids[k];
           if (field === PROTOCOL_COLUMN && !COLUMN_PROTOCOLS.has(topProtocol(t[ids.length]))) continue;
-          const excuse = KNOWN_DIFFERENCES.find(([f, fl]) => f === file && fl === field);
-          const same = o[k] === t[k];
-          if (!same && excuse) {
-            known.push(`${file} #${r + 1} ${field}: fathom "${o[k]}" tshark "${t[k]}" — ${excuse[2]}`);
-            continue;
-          }
-          const tl = tally(field);
-          tl.total++;
-          if (same) tl.agree++;
-          else if (tl.samples.length < 6) tl.samples.push(`${file} #${r + 1}: fathom "${o[k]}" tshark "${t[k]}"`);
+          const excuse = o[k] === t[k] ? undefined : KNOWN_DIFFERENCES.find(([f, fl]) => f === file && fl === field);
+          if (excuse) agreement.excuse(field, `${file} #${r + 1}`, o[k], t[k], excuse[2]);
+          else agreement.count(field, `${file} #${r + 1}`, o[k], t[k]);
         }
       }
     });
   }
 
   afterAll(() => {
-    const lines: string[] = [];
-    const failing: string[] = [];
-    for (const [field, t] of [...tallies].sort()) {
-      const rate = t.total ? t.agree / t.total : 1;
-      lines.push(`${field.padEnd(26)} ${(rate * 100).toFixed(2).padStart(7)}%  (${t.agree}/${t.total})`);
-      if (rate < THRESHOLD) failing.push(`${field}: ${(rate * 100).toFixed(2)}%\n    ${t.samples.join('\n    ')}`);
-    }
+    const failing = agreement.report('corpus field agreement');
     const missing = FIELDS.filter((f) => !fieldById(f));
-    console.log(`corpus field agreement:\n${lines.join('\n')}${missing.length ? `\nnot implemented: ${missing.join(' ')}` : ''}`);
-    if (known.length) console.log(`known differences (${known.length}):\n${known.slice(0, 50).join('\n')}`);
     expect(missing, 'fields of the foundation not registered').toEqual([]);
     expect(failing, 'fields below 99.5% agreement').toEqual([]);
   });

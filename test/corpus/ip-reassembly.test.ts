@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { CaptureSession } from '../../src/core/session';
 import { NodeFileSource } from '../../src/cli/node-file-source';
 import { registerProtocols } from '../../src/core/protocols/index';
+import { Agreement } from './agreement';
 import { CAPTURES_DIR, TSHARK_PREFS, corpusFiles, haveCaptures, haveTshark } from './corpus-env';
 
 const SAMPLES_DIR = fileURLToPath(new URL('../../public/samples/', import.meta.url));
@@ -75,19 +76,8 @@ async function hasFragments(path: string): Promise<boolean> {
   return rows.some(([mf, off, v6]) => mf === '1' || (off !== '' && off !== '0') || v6 !== '');
 }
 
-interface Tally {
-  agree: number;
-  total: number;
-  samples: string[];
-}
-const tallies = new Map<string, Tally>();
-const known: string[] = [];
-
-function tally(field: string): Tally {
-  let t = tallies.get(field);
-  if (!t) tallies.set(field, (t = { agree: 0, total: 0, samples: [] }));
-  return t;
-}
+/** Every value must agree: reassembly either matches tshark's or is wrong. */
+const agreement = new Agreement(1, 8);
 
 async function compare(label: string, path: string): Promise<void> {
   const ids = [...REASSEMBLY_FIELDS, ...COLUMNS];
@@ -103,16 +93,9 @@ async function compare(label: string, path: string): Promise<void> {
     for (let k = 0; k < ids.length; k++) {
       const field = ids[k];
       if (k >= REASSEMBLY_FIELDS.length && !fragment && !completes) continue;
-      const same = o[k] === t[k];
-      const excuse = KNOWN_DIFFERENCES.find(([f, fl, n]) => f === label && fl === field && (n === 0 || n === r + 1));
-      if (!same && excuse) {
-        known.push(`${label} #${r + 1} ${field}: fathom "${o[k]}" tshark "${t[k]}" — ${excuse[3]}`);
-        continue;
-      }
-      const tl = tally(field);
-      tl.total++;
-      if (same) tl.agree++;
-      else if (tl.samples.length < 8) tl.samples.push(`${label} #${r + 1}: fathom "${o[k]}" tshark "${t[k]}"`);
+      const excuse = o[k] === t[k] ? undefined : KNOWN_DIFFERENCES.find(([f, fl, n]) => f === label && fl === field && (n === 0 || n === r + 1));
+      if (excuse) agreement.excuse(field, `${label} #${r + 1}`, o[k], t[k], excuse[3]);
+      else agreement.count(field, `${label} #${r + 1}`, o[k], t[k]);
     }
   }
 }
@@ -143,15 +126,7 @@ describe.skipIf(!haveTshark)('corpus: IP reassembly agrees with tshark', () => {
   });
 
   afterAll(() => {
-    const lines: string[] = [];
-    const failing: string[] = [];
-    for (const [field, t] of [...tallies].sort()) {
-      const rate = t.total ? t.agree / t.total : 1;
-      lines.push(`${field.padEnd(32)} ${(rate * 100).toFixed(2).padStart(7)}%  (${t.agree}/${t.total})`);
-      if (t.agree !== t.total) failing.push(`${field}: ${(rate * 100).toFixed(2)}%\n    ${t.samples.join('\n    ')}`);
-    }
-    console.log(`IP reassembly agreement with tshark:\n${lines.join('\n')}`);
-    if (known.length) console.log(`known differences (${known.length}):\n${known.join('\n')}`);
+    const failing = agreement.report('IP reassembly agreement with tshark');
     expect(failing, 'reassembly fields and columns that differ from tshark').toEqual([]);
   });
 });
