@@ -17,15 +17,21 @@ export class NodeFileSource implements ByteSource {
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    const n = Math.max(0, Math.min(length, this.size - offset));
-    const buf = new Uint8Array(n);
+    const buf = new Uint8Array(Math.max(0, Math.min(length, this.size - offset)));
+    const got = await this.readInto(offset, length, buf);
+    return got === buf.length ? buf : buf.subarray(0, got);
+  }
+
+  /** Reads [offset, offset + length), clipped to the file and to `into`, into `into`; returns the bytes read. */
+  async readInto(offset: number, length: number, into: Uint8Array): Promise<number> {
+    const n = Math.max(0, Math.min(length, this.size - offset, into.length));
     let got = 0;
     while (got < n) {
-      const { bytesRead } = await this.fh.read(buf, got, n - got, offset + got);
+      const { bytesRead } = await this.fh.read(into, got, n - got, offset + got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return got === n ? buf : buf.subarray(0, got);
+    return got;
   }
 
   close(): Promise<void> {

@@ -29,9 +29,26 @@ export async function forEachFrameBytes(
 }
 
 /**
+ * A source that can read into a buffer the caller owns: passes over many windows then reuse two buffers
+ * instead of allocating (and zero-filling) a fresh one per window. Returns the bytes read (fewer at the end
+ * of the source).
+ */
+export interface ReadIntoSource {
+  readInto(offset: number, length: number, into: Uint8Array): Promise<number>;
+}
+
+function canReadInto(source: unknown): source is ReadIntoSource {
+  return typeof (source as Partial<ReadIntoSource>).readInto === 'function';
+}
+
+/**
  * `forEachFrameBytes` without a view per frame: `each` gets the buffer read and where the frame lies in it
  * (`length` bytes from `at`). A `subarray` costs an object per frame, which the passes over every frame
- * (first pass, packet list) skip this way; the buffer is a fresh one per window, so it may be kept.
+ * (first pass, packet list) skip this way.
+ *
+ * The buffer is valid only during the call: a source that reads into buffers (a Node file) has two, reused
+ * window after window, and reads the next window into one while the frames of the other are handed out, so
+ * the disk and the dissection overlap. Whatever must outlive a frame is copied (as the dissection rules say).
  */
 export async function forEachFrameSpan(
   cap: Capture,
@@ -43,25 +60,78 @@ export async function forEachFrameSpan(
   const { index, source } = cap;
   first = Math.max(1, first);
   last = Math.min(last, index.count);
+  if (first > last) return;
   const { offset, capLen } = index;
-  let n = first;
-  while (n <= last) {
-    // Frames n..m share one read: grow the window frame by frame while it stays within windowBytes.
+  /** The last frame of the window that starts at frame n: grown frame by frame while within windowBytes. */
+  const windowEnd = (n: number): number => {
     const start = offset[n - 1];
-    let end = start + capLen[n - 1];
     let m = n;
-    while (m < last && offset[m] + capLen[m] - start <= windowBytes) {
-      end = Math.max(end, offset[m] + capLen[m]);
-      m++;
-    }
-    const win = source instanceof MemorySource ? source.readSync(start, end - start) : await source.read(start, end - start);
+    while (m < last && offset[m] + capLen[m] - start <= windowBytes) m++;
+    return m;
+  };
+  const windowBytesOf = (n: number, m: number): number => {
+    let end = offset[n - 1] + capLen[n - 1];
+    for (let k = n; k < m; k++) end = Math.max(end, offset[k] + capLen[k]);
+    return end - offset[n - 1];
+  };
+  const hand = (n: number, m: number, win: Uint8Array): boolean => {
+    const start = offset[n - 1];
     for (let k = n; k <= m; k++) {
       const at = offset[k - 1] - start;
       // A read cut short by the end of the source gives what there is (as a subarray would).
       const length = Math.max(0, Math.min(capLen[k - 1], win.length - at));
-      if (each(k, win, Math.min(at, win.length), length) === false) return;
+      if (each(k, win, Math.min(at, win.length), length) === false) return false;
     }
-    n = m + 1;
+    return true;
+  };
+
+  if (!canReadInto(source)) {
+    for (let n = first; n <= last; ) {
+      const m = windowEnd(n);
+      const size = windowBytesOf(n, m);
+      const win = source instanceof MemorySource ? source.readSync(offset[n - 1], size) : await source.read(offset[n - 1], size);
+      if (!hand(n, m, win)) return;
+      n = m + 1;
+    }
+    return;
+  }
+
+  // Double buffering: window k is handed out of one buffer while window k + 1 is read into the other.
+  const buffers: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
+  const readWindow = (n: number, m: number, which: number): Promise<Uint8Array> => {
+    const size = windowBytesOf(n, m);
+    // Sized to the window (a short range reads a small one), grown when a later window is larger.
+    if (buffers[which].length < size) buffers[which] = new Uint8Array(Math.max(size, Math.min(windowBytes, buffers[which].length * 2)));
+    const buf = buffers[which];
+    return source.readInto(offset[n - 1], size, buf).then((got) => buf.subarray(0, got));
+  };
+  let n = first;
+  let m = windowEnd(n);
+  let which = 0;
+  let pending = readWindow(n, m, which);
+  for (;;) {
+    const win = await pending;
+    const next = m + 1;
+    const nextEnd = next <= last ? windowEnd(next) : 0;
+    let ahead: Promise<Uint8Array> | null = null;
+    if (next <= last) {
+      ahead = readWindow(next, nextEnd, which ^ 1);
+      // Not awaited if the walk stops early: keep a failed read from being reported as unhandled.
+      ahead.catch(() => {});
+    }
+    let going = false;
+    try {
+      going = hand(n, m, win);
+    } finally {
+      // The next read writes into the other buffer: let it finish before this function returns or throws, so
+      // a later call (which may reuse nothing, but the file handle) never races it.
+      if (ahead && !going) await ahead.catch(() => {});
+    }
+    if (!going || !ahead) return;
+    n = next;
+    m = nextEnd;
+    which ^= 1;
+    pending = ahead;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AddressTapRecord, Taps } from '../dissect/taps';
+import type { AddressTapRecord, TapListener, Taps } from '../dissect/taps';
 import type { PacketInfo } from '../dissect/packet-info';
 import { formatEther, formatIPv4, formatIPv6 } from '../dissect/format';
 
@@ -145,6 +145,15 @@ export class WordKeyIndex {
     return e;
   }
 
+  /** The pool holding every key's words (valid until the next add) and where entry e's key starts in it. */
+  get poolWords(): Uint32Array {
+    return this.pool;
+  }
+
+  keyStart(e: number): number {
+    return this.keyAt[e];
+  }
+
   /** The words of entry e's key (a view into the pool, valid until the next add). */
   key(e: number): Uint32Array {
     return this.pool.subarray(this.keyAt[e], this.keyAt[e] + this.keyLen[e]);
@@ -221,6 +230,17 @@ function growF64(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
   return b;
 }
 
+/** Where each counter sits in an entry's slot of ConversationTable.counters. */
+const PACKETS_AB = 0;
+const PACKETS_BA = 1;
+const BYTES_AB = 2;
+const BYTES_BA = 3;
+const START = 4;
+const STOP = 5;
+const FIRST = 6;
+const LAST = 7;
+const COUNTERS = 8;
+
 /**
  * The conversations of one type. `add` takes what a tap reported; `conversations()` gives the rows.
  * Times are kept as nanoseconds from the capture's first frame (exact in a double for ~104 days).
@@ -233,14 +253,12 @@ export class ConversationTable {
   private kind = new Uint8Array(0);
   private aIsLow = new Uint8Array(0);
   private streams = new Int32Array(0);
-  private packetsAB = new Uint32Array(0);
-  private packetsBA = new Uint32Array(0);
-  private bytesAB = new Float64Array(0);
-  private bytesBA = new Float64Array(0);
-  private start = new Float64Array(0);
-  private stop = new Float64Array(0);
-  private first = new Uint32Array(0);
-  private last = new Uint32Array(0);
+  /**
+   * Per entry, its counters side by side (COUNTERS numbers from COUNTERS × e: packets and bytes each way,
+   * start and stop time, first and last frame), so counting a packet touches one cache line, not eight
+   * arrays — the tables outgrow the caches on big captures.
+   */
+  private counters = new Float64Array(0);
   /** tcp/udp: entry + 1 of each stream number (0: not seen yet). */
   private byStream = new Int32Array(256);
 
@@ -262,29 +280,79 @@ export class ConversationTable {
   add(r: AddressTapRecord, frame: number, len: number, tsSecs: number, tsNsecs: number): void {
     const alen = addressLength(r.kind);
     if (alen === 0) return;
-    const words = addressWords(alen);
-    const srcPort = this.ports ? r.srcPort : 0;
-    const dstPort = this.ports ? r.dstPort : 0;
-    // Key: kind, the lower end's address, the higher end's, then (tcp/udp) both ports and the stream — the
-    // same key whichever way the packet goes. Written in place, without allocating.
+    const t = (tsSecs - this.baseSecs) * 1e9 + (tsNsecs - this.baseNsecs);
+    const e = this.entryOfReport(r, alen, t, frame);
+    this.count(e, this.forward, frame, len, t);
+  }
+
+  /**
+   * Set by `entryOf…` and `matches`: whether the packet just looked up goes A → B in its conversation.
+   * (A field rather than a second return value, so the lookups allocate nothing.)
+   */
+  forward = true;
+
+  /** The entry of a tap report (of a known address kind, `alen` bytes), added if new; sets `forward`. */
+  entryOfReport(r: AddressTapRecord, alen: number, t: number, frame: number): number {
     const k = this.index.scratch;
     k[0] = r.kind;
     putAddress(r.data, r.srcAt, alen, k, 1);
-    putAddress(r.data, r.dstAt, alen, k, 1 + words);
+    putAddress(r.data, r.dstAt, alen, k, 1 + addressWords(alen));
+    return this.entryOfScratch(r.kind, alen, this.ports ? r.srcPort : 0, this.ports ? r.dstPort : 0, r.stream, t, frame);
+  }
+
+  /** The entry of an address pair held as words (kind, source words, destination words from w[at]); no ports. */
+  entryOfWords(w: Uint32Array, at: number, t: number, frame: number): number {
+    const kind = w[at];
+    const alen = addressLength(kind);
+    const n = 1 + 2 * addressWords(alen);
+    const k = this.index.scratch;
+    for (let i = 0; i < n; i++) k[i] = w[at + i];
+    return this.entryOfScratch(kind, alen, 0, 0, -1, t, frame);
+  }
+
+  /**
+   * Whether entry e is the conversation of the address pair held as words from w[at] (as `entryOfWords`
+   * takes them), either way round; sets `forward` when it is. Lets a caller that remembers an entry check
+   * it with a few compares instead of a hash lookup.
+   */
+  matches(e: number, w: Uint32Array, at: number): boolean {
+    const kind = w[at];
+    if (this.kind[e] !== kind) return false;
+    const words = addressWords(addressLength(kind));
+    const p = this.index.poolWords;
+    const k = this.index.keyStart(e);
+    let srcLow = true;
+    for (let i = 1; i <= 2 * words; i++) {
+      if (p[k + i] !== w[at + i]) {
+        srcLow = false;
+        break;
+      }
+    }
+    if (!srcLow) {
+      for (let i = 1; i <= words; i++) if (p[k + i] !== w[at + words + i] || p[k + words + i] !== w[at + i]) return false;
+    }
+    this.forward = srcLow === (this.aIsLow[e] === 1);
+    return true;
+  }
+
+  /** The entry of the key whose kind and source and destination address words are in scratch; sets `forward`. */
+  private entryOfScratch(kind: number, alen: number, srcPort: number, dstPort: number, stream: number, t: number, frame: number): number {
+    const words = addressWords(alen);
+    // Key: kind, the lower end's address, the higher end's, then (tcp/udp) both ports and the stream — the
+    // same key whichever way the packet goes. Written in place, without allocating.
+    const k = this.index.scratch;
     let cmp = 0;
     for (let i = 1; i <= words && cmp === 0; i++) cmp = k[i] - k[i + words];
     if (cmp === 0) cmp = srcPort - dstPort;
     const srcLow = cmp <= 0;
     // A tcp/udp stream number names its conversation: look it up directly, no hashing (the common case).
-    const stream = r.stream;
     let e = this.ports && stream >= 0 && stream < this.byStream.length ? this.byStream[stream] - 1 : -1;
-    let added = false;
     if (e < 0) {
       if (!srcLow) {
         for (let i = 1; i <= words; i++) {
-          const t = k[i];
+          const x = k[i];
           k[i] = k[i + words];
-          k[i + words] = t;
+          k[i + words] = x;
         }
       }
       let n = 1 + 2 * words;
@@ -293,30 +361,38 @@ export class ConversationTable {
         k[n++] = stream >>> 0;
       }
       e = this.index.findOrAdd(n);
-      added = this.index.added;
       if (this.ports && stream >= 0) this.rememberStream(stream, e);
-    }
-    const t = (tsSecs - this.baseSecs) * 1e9 + (tsNsecs - this.baseNsecs);
-    if (added) {
-      if (e >= this.cap) this.grow(this.cap * 2);
-      this.kind[e] = r.kind;
-      this.aIsLow[e] = srcLow ? 1 : 0;
-      this.streams[e] = this.ports ? r.stream : -1;
-      this.start[e] = t;
-      this.stop[e] = t;
-      this.first[e] = frame;
+      if (this.index.added) {
+        if (e >= this.cap) this.grow(this.cap * 2);
+        this.kind[e] = kind;
+        this.aIsLow[e] = srcLow ? 1 : 0;
+        this.streams[e] = this.ports ? stream : -1;
+        const c = this.counters;
+        const at = e * COUNTERS;
+        c[at + START] = t;
+        c[at + STOP] = t;
+        c[at + FIRST] = frame;
+      }
     }
     // A packet between identical ends (a host talking to itself) always counts as A → B, as in Wireshark.
-    if (cmp === 0 || srcLow === (this.aIsLow[e] === 1)) {
-      this.packetsAB[e]++;
-      this.bytesAB[e] += len;
+    this.forward = cmp === 0 || srcLow === (this.aIsLow[e] === 1);
+    return e;
+  }
+
+  /** Counts one packet of entry e (`forward`: A → B) at time t (ns from the first frame). */
+  count(e: number, forward: boolean, frame: number, len: number, t: number): void {
+    const c = this.counters;
+    const at = e * COUNTERS;
+    if (forward) {
+      c[at + PACKETS_AB]++;
+      c[at + BYTES_AB] += len;
     } else {
-      this.packetsBA[e]++;
-      this.bytesBA[e] += len;
+      c[at + PACKETS_BA]++;
+      c[at + BYTES_BA] += len;
     }
-    if (t > this.stop[e]) this.stop[e] = t;
-    else if (t < this.start[e]) this.start[e] = t;
-    this.last[e] = frame;
+    if (t > c[at + STOP]) c[at + STOP] = t;
+    else if (t < c[at + START]) c[at + START] = t;
+    c[at + LAST] = frame;
   }
 
   private rememberStream(stream: number, e: number): void {
@@ -353,13 +429,15 @@ export class ConversationTable {
 
   /** Packets and bytes each way of entry e (for endpoint tables). */
   counts(e: number): [packetsAB: number, bytesAB: number, packetsBA: number, bytesBA: number] {
-    return [this.packetsAB[e], this.bytesAB[e], this.packetsBA[e], this.bytesBA[e]];
+    const c = this.counters;
+    const at = e * COUNTERS;
+    return [c[at + PACKETS_AB], c[at + BYTES_AB], c[at + PACKETS_BA], c[at + BYTES_BA]];
   }
 
   /** First and last frame of the conversation with this tcp.stream / udp.stream, or null. */
   framesOfStream(stream: number): { first: number; last: number } | null {
     const e = stream >= 0 && stream < this.byStream.length ? this.byStream[stream] - 1 : -1;
-    return e < 0 ? null : { first: this.first[e], last: this.last[e] };
+    return e < 0 ? null : { first: this.counters[e * COUNTERS + FIRST], last: this.counters[e * COUNTERS + LAST] };
   }
 
   private row(e: number): Conversation {
@@ -369,24 +447,30 @@ export class ConversationTable {
     const lowText = formatKeyAddress(kind, key, 1);
     const highText = formatKeyAddress(kind, key, 1 + words);
     const aLow = this.aIsLow[e] === 1;
-    const durationNs = this.stop[e] - this.start[e];
+    const c = this.counters;
+    const at = e * COUNTERS;
+    const packetsAB = c[at + PACKETS_AB];
+    const packetsBA = c[at + PACKETS_BA];
+    const bytesAB = c[at + BYTES_AB];
+    const bytesBA = c[at + BYTES_BA];
+    const durationNs = c[at + STOP] - c[at + START];
     const duration = durationNs / 1e9;
     const rated = duration > MIN_RATE_DURATION;
     const row: Conversation = {
       a: aLow ? lowText : highText,
       b: aLow ? highText : lowText,
-      packets: this.packetsAB[e] + this.packetsBA[e],
-      bytes: this.bytesAB[e] + this.bytesBA[e],
-      packetsAB: this.packetsAB[e],
-      bytesAB: this.bytesAB[e],
-      packetsBA: this.packetsBA[e],
-      bytesBA: this.bytesBA[e],
-      relStart: this.start[e] / 1e9,
+      packets: packetsAB + packetsBA,
+      bytes: bytesAB + bytesBA,
+      packetsAB,
+      bytesAB,
+      packetsBA,
+      bytesBA,
+      relStart: c[at + START] / 1e9,
       duration,
-      bpsAB: rated ? Math.trunc((this.bytesAB[e] * 8) / duration) : null,
-      bpsBA: rated ? Math.trunc((this.bytesBA[e] * 8) / duration) : null,
-      firstFrame: this.first[e],
-      lastFrame: this.last[e],
+      bpsAB: rated ? Math.trunc((bytesAB * 8) / duration) : null,
+      bpsBA: rated ? Math.trunc((bytesBA * 8) / duration) : null,
+      firstFrame: c[at + FIRST],
+      lastFrame: c[at + LAST],
     };
     if (this.ports) {
       const lowPort = key[1 + 2 * words] >>> 16;
@@ -409,26 +493,67 @@ export class ConversationTable {
     const s = new Int32Array(n);
     s.set(this.streams);
     this.streams = s;
-    this.packetsAB = growU32(this.packetsAB, n);
-    this.packetsBA = growU32(this.packetsBA, n);
-    this.bytesAB = growF64(this.bytesAB, n);
-    this.bytesBA = growF64(this.bytesBA, n);
-    this.start = growF64(this.start, n);
-    this.stop = growF64(this.stop, n);
-    this.first = growU32(this.first, n);
-    this.last = growU32(this.last, n);
+    this.counters = growF64(this.counters, n * COUNTERS);
     this.cap = n;
+  }
+}
+
+/** Words one pending address layer takes: kind, then two addresses of up to 4 words each. */
+const LAYER_WORDS = 9;
+/** Address layers remembered per tcp/udp stream (eth + ip, a tunnel's outer header). */
+const MEMO_LAYERS = 3;
+const NO_MEMO = 255;
+
+/**
+ * Per tcp/udp stream: the conversations (of other types) its last frame's address layers below it counted
+ * into — nearly always the same from frame to frame, so checking them is a few compares, not a hash lookup.
+ */
+class StreamMemo {
+  /** Per stream, how many layers are remembered (NO_MEMO: none yet, or too many). */
+  layers = new Uint8Array(256).fill(NO_MEMO);
+  /** Per stream and layer: the table (its index in the collector's list) and the entry in it. */
+  table = new Uint8Array(256 * MEMO_LAYERS);
+  entry = new Int32Array(256 * MEMO_LAYERS);
+
+  ensure(stream: number): void {
+    if (stream < this.layers.length) return;
+    const n = Math.max(stream + 1, this.layers.length * 2);
+    const layers = new Uint8Array(n).fill(NO_MEMO);
+    layers.set(this.layers);
+    this.layers = layers;
+    const table = new Uint8Array(n * MEMO_LAYERS);
+    table.set(this.table);
+    this.table = table;
+    const entry = new Int32Array(n * MEMO_LAYERS);
+    entry.set(this.entry);
+    this.entry = entry;
   }
 }
 
 /**
  * Listens on the address taps and fills one ConversationTable per type. Two modes:
- * - direct (`attach`): every report counts at once — the capture-wide tables built during the first pass;
+ * - direct (`attach`): every report counts — the capture-wide tables built during the first pass. A frame's
+ *   address layers (eth, ip, ipv6) wait, copied as words, until its tcp/udp layer reports: a stream's frames
+ *   nearly always repeat the same lower layers, so those are checked against what the stream's previous
+ *   frame counted into (StreamMemo) instead of being hashed again. Layers with no transport above them count
+ *   when the next frame starts or the collector stops.
  * - held (`attach` with `hold`): reports between `beginFrame()` and `endFrame(keep)` wait until the frame's
  *   display-filter verdict is known (only once the frame is dissected); reports outside are ignored.
  */
 export class ConversationCollector {
   readonly tables = new Map<ConversationType, ConversationTable>();
+  /** The tables in `types` order: pending layers and memos name a table by its index here. */
+  private readonly list: ConversationTable[] = [];
+  private readonly base: { secs: number; nsecs: number };
+  // Direct mode: the current frame and its address layers not counted yet.
+  private pendingFrame = -1;
+  private pendingLen = 0;
+  private pendingTime = 0;
+  private pendingCount = 0;
+  private pendingTable = new Uint8Array(8);
+  private pendingWords = new Uint32Array(8 * LAYER_WORDS);
+  private readonly tcpMemo = new StreamMemo();
+  private readonly udpMemo = new StreamMemo();
   // Held reports of the current frame: a few per frame, in reused columns.
   private holding = false;
   private heldCount = 0;
@@ -451,16 +576,112 @@ export class ConversationCollector {
     baseSecs: number,
     baseNsecs: number,
   ) {
-    for (const t of types) this.tables.set(t, new ConversationTable(t, baseSecs, baseNsecs));
+    this.base = { secs: baseSecs, nsecs: baseNsecs };
+    for (const t of types) {
+      const table = new ConversationTable(t, baseSecs, baseNsecs);
+      this.tables.set(t, table);
+      this.list.push(table);
+    }
   }
 
   /** Starts listening; returns the function that stops. With `hold`, reports wait for `endFrame`. */
   attach(taps: Taps, hold = false): () => void {
-    const offs = this.types.map((type) => {
-      const table = this.tables.get(type)!;
-      return taps.on<AddressTapRecord>(type, (r, pinfo) => (hold ? this.holdReport(type, r, pinfo) : table.add(r, pinfo.frame, pinfo.len, pinfo.tsSecs, pinfo.tsNsecs)));
+    const offs = this.types.map((type, ti) => {
+      const table = this.list[ti];
+      const listener: TapListener<AddressTapRecord> = hold
+        ? (r, pinfo) => this.holdReport(type, r, pinfo)
+        : hasPorts(type)
+          ? (r, pinfo) => this.transportReport(table, type === 'tcp' ? this.tcpMemo : this.udpMemo, r, pinfo)
+          : (r, pinfo) => this.addressReport(ti, r, pinfo);
+      return taps.on<AddressTapRecord>(type, listener);
     });
-    return () => offs.forEach((off) => off());
+    return () => {
+      if (!hold) this.countPending();
+      offs.forEach((off) => off());
+    };
+  }
+
+  /** Direct mode: a frame's first report ends the previous frame (its layers without a transport count now). */
+  private startFrame(pinfo: PacketInfo): void {
+    this.countPending();
+    this.pendingFrame = pinfo.frame;
+    this.pendingLen = pinfo.len;
+    this.pendingTime = (pinfo.tsSecs - this.base.secs) * 1e9 + (pinfo.tsNsecs - this.base.nsecs);
+  }
+
+  /** Direct mode, eth/ip/ipv6: keeps the layer's addresses (as words: the frame's bytes do not outlive it). */
+  private addressReport(ti: number, r: AddressTapRecord, pinfo: PacketInfo): void {
+    if (pinfo.frame !== this.pendingFrame) this.startFrame(pinfo);
+    const alen = addressLength(r.kind);
+    if (alen === 0) return;
+    if (this.pendingCount === this.pendingTable.length) this.countPending();
+    const i = this.pendingCount++;
+    const w = this.pendingWords;
+    const at = i * LAYER_WORDS;
+    this.pendingTable[i] = ti;
+    w[at] = r.kind;
+    putAddress(r.data, r.srcAt, alen, w, at + 1);
+    putAddress(r.data, r.dstAt, alen, w, at + 1 + addressWords(alen));
+  }
+
+  /** Direct mode, tcp/udp: counts the transport, and the pending layers below it through the stream's memo. */
+  private transportReport(table: ConversationTable, memo: StreamMemo, r: AddressTapRecord, pinfo: PacketInfo): void {
+    if (pinfo.frame !== this.pendingFrame) this.startFrame(pinfo);
+    const stream = r.stream;
+    if (stream >= 0 && this.pendingCount !== 0) this.countPendingOf(memo, stream);
+    else this.countPending();
+    const alen = addressLength(r.kind);
+    if (alen === 0) return;
+    const t = this.pendingTime;
+    const e = table.entryOfReport(r, alen, t, pinfo.frame);
+    table.count(e, table.forward, pinfo.frame, pinfo.len, t);
+  }
+
+  /** Counts the pending layers, each looked up by its key. */
+  private countPending(): void {
+    const n = this.pendingCount;
+    this.pendingCount = 0;
+    for (let i = 0; i < n; i++) {
+      const table = this.list[this.pendingTable[i]];
+      const e = table.entryOfWords(this.pendingWords, i * LAYER_WORDS, this.pendingTime, this.pendingFrame);
+      table.count(e, table.forward, this.pendingFrame, this.pendingLen, this.pendingTime);
+    }
+  }
+
+  /** Counts the pending layers below a tcp/udp stream: through its memo when they match it, else by key (and remembered). */
+  private countPendingOf(memo: StreamMemo, stream: number): void {
+    const n = this.pendingCount;
+    memo.ensure(stream);
+    const w = this.pendingWords;
+    const m = stream * MEMO_LAYERS;
+    if (memo.layers[stream] === n) {
+      // Every layer must match before any counts: a partial match falls back to the lookups below.
+      let forward = 0;
+      let i = 0;
+      for (; i < n; i++) {
+        const ti = this.pendingTable[i];
+        const table = this.list[ti];
+        if (memo.table[m + i] !== ti || !table.matches(memo.entry[m + i], w, i * LAYER_WORDS)) break;
+        if (table.forward) forward |= 1 << i;
+      }
+      if (i === n) {
+        this.pendingCount = 0;
+        for (let j = 0; j < n; j++) this.list[memo.table[m + j]].count(memo.entry[m + j], (forward & (1 << j)) !== 0, this.pendingFrame, this.pendingLen, this.pendingTime);
+        return;
+      }
+    }
+    this.pendingCount = 0;
+    for (let i = 0; i < n; i++) {
+      const ti = this.pendingTable[i];
+      const table = this.list[ti];
+      const e = table.entryOfWords(w, i * LAYER_WORDS, this.pendingTime, this.pendingFrame);
+      table.count(e, table.forward, this.pendingFrame, this.pendingLen, this.pendingTime);
+      if (i < MEMO_LAYERS) {
+        memo.table[m + i] = ti;
+        memo.entry[m + i] = e;
+      }
+    }
+    memo.layers[stream] = n <= MEMO_LAYERS ? n : NO_MEMO;
   }
 
   /** Starts a frame in held mode: reports are taken only between this and `endFrame` (other dissections may interleave). */

@@ -175,7 +175,8 @@ export class TcpReassembly {
     const bytes = p.bytes;
     this.drop(flow, p);
     this.markDone(p.pdu, pinfo.frame, p.length);
-    const [offset, more] = handOn(this.pduView(bytes, p.length, tree), pinfo, tree, seg, true);
+    const offset = handOn(this.pduView(bytes, p.length, tree), pinfo, tree, seg, true);
+    const more = requestedMore;
     if (offset === NO_REQUEST) return skip + take;
     if (offset <= 0) {
       // Still short (its header only now tells the whole length, say): keep collecting, from this segment too.
@@ -199,7 +200,8 @@ export class TcpReassembly {
   /** Hands on the payload from `at`; if the protocol asks for more, a new PDU starts there. */
   private startFresh(flow: number, seg: TcpSegment, payload: ByteView, at: number, pinfo: PacketInfo, tree: ProtoTree): void {
     const view = at === 0 ? payload : payload.sub(at);
-    const [offset, more] = handOn(view, pinfo, tree, seg, true);
+    const offset = handOn(view, pinfo, tree, seg, true);
+    const more = requestedMore;
     if (offset === NO_REQUEST || offset < 0 || offset >= view.length) return;
     const have = view.length - offset;
     const need = more < 0 ? -1 : have + more;
@@ -537,26 +539,26 @@ function grow<T extends Int32Array | Uint32Array>(a: T): T {
   return b;
 }
 
-const request: [number, number] = [NO_REQUEST, 0];
+/** The `more` of the last request handOn returned (kept apart so a request costs no allocation). */
+let requestedMore = 0;
 
 /**
  * Hands a payload (or a reassembled PDU) to the protocols above, allowing a reassembly request when `allow`;
- * returns the request ([offset, more], offset NO_REQUEST when none). The tuple is reused: read it at once.
+ * returns the request's offset (NO_REQUEST when none), its length in `requestedMore`.
  */
-function handOn(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, seg: TcpSegment, allow: boolean): [number, number] {
+function handOn(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, seg: TcpSegment, allow: boolean): number {
   const saved = pinfo.canDesegment;
   pinfo.canDesegment = allow;
   pinfo.desegmentOffset = NO_REQUEST;
   pinfo.desegmentLength = 0;
   try {
     dispatchPayload(view, pinfo, tree, seg.srcPort, seg.dstPort);
-    request[0] = allow ? pinfo.desegmentOffset : NO_REQUEST;
-    request[1] = pinfo.desegmentLength;
+    requestedMore = pinfo.desegmentLength;
+    return allow ? pinfo.desegmentOffset : NO_REQUEST;
   } finally {
     pinfo.canDesegment = saved;
     pinfo.desegmentOffset = NO_REQUEST;
   }
-  return request;
 }
 
 const STATE_NAME = 'tcp.reassembly';

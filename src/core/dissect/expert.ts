@@ -76,6 +76,8 @@ export function addExpert(tree: ProtoTree, pinfo: PacketInfo, ex: ExpertInfo, vi
   const sev = Severity[ex.severity];
   const grp = Group[ex.group];
   pinfo.noteExpert(sev);
+  // Nothing will be recorded (first pass, list rows): the severity above is the expert's only effect.
+  if (!tree.recording) return;
   const text = message ?? ex.summary;
   const label = tree.full ? `Expert Info (${severityVals[sev]}/${groupVals[grp]}): ${text}` : undefined;
   tree.open(expertFields.expert, view, offset, length, null, label, 1);

@@ -25,9 +25,17 @@ export interface AddressTapRecord {
 export class Taps {
   private readonly listeners = new Map<string, TapListener<unknown>[]>();
 
+  /** The list `listening` found last, so the `emit` that follows it (same name) needs no second lookup. */
+  private lastName = '';
+  private lastList: TapListener<unknown>[] | undefined = undefined;
+
   listening(name: string): boolean {
     // Most passes (list rows, filters) have no listener at all: answer without a lookup then.
-    return this.listeners.size !== 0 && this.listeners.has(name);
+    if (this.listeners.size === 0) return false;
+    const l = this.listeners.get(name);
+    this.lastName = name;
+    this.lastList = l;
+    return l !== undefined;
   }
 
   /** Adds a listener; returns the function that removes it. */
@@ -35,18 +43,20 @@ export class Taps {
     const list = this.listeners.get(name) ?? [];
     list.push(fn as TapListener<unknown>);
     this.listeners.set(name, list);
+    this.lastName = '';
     return () => {
       const l = this.listeners.get(name);
       if (!l) return;
       const i = l.indexOf(fn as TapListener<unknown>);
       if (i >= 0) l.splice(i, 1);
       if (l.length === 0) this.listeners.delete(name);
+      this.lastName = '';
     };
   }
 
   emit<T>(name: string, record: T, pinfo: PacketInfo): void {
-    const l = this.listeners.get(name);
-    if (l) for (const fn of l) fn(record, pinfo);
+    const l = name === this.lastName ? this.lastList : this.listeners.get(name);
+    if (l) for (let i = 0; i < l.length; i++) l[i](record, pinfo);
   }
 }
 

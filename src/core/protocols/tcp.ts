@@ -1043,12 +1043,20 @@ const FLAG_NAMES: readonly [number, string][] = [
 
 /** "SYN, ACK" — the set flags in Wireshark's order, or "<None>". */
 export function flagNames(flags: number): string {
+  // Every segment's Info names its flags, and only a handful of combinations occur: each is built once.
+  const i = flags & 0xfff;
+  const cached = flagNamesCache[i];
+  if (cached !== undefined && i === flags) return cached;
   let s = '';
   for (const [bit, name] of FLAG_NAMES) {
     if (flags & bit) s += s ? ', ' + name : name;
   }
-  return s || '<None>';
+  s ||= '<None>';
+  if (i === flags) flagNamesCache[i] = s;
+  return s;
 }
+
+const flagNamesCache: (string | undefined)[] = new Array<string | undefined>(0x1000).fill(undefined);
 
 const FLAG_CHARS = 'RRRACEUAPRSF';
 
