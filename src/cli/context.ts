@@ -1,7 +1,7 @@
 import { CaptureSession } from '../core/session';
 import { CaptureError } from '../core/capture/open-capture';
 import { NodeFileSource } from './node-file-source';
-import { UsageError, type ParsedArgs } from './args';
+import { UsageError } from './args';
 
 /** Exit statuses of the DESIGN.md §4 contract. */
 export const EXIT_OK = 0;
@@ -36,9 +36,4 @@ export async function openSession(path: string | undefined): Promise<CaptureSess
 /** Capture problems go to stderr as warnings; the frames that could be read are still printed. */
 export function reportWarnings(session: CaptureSession): void {
   for (const w of session.capture.warnings) process.stderr.write(`fathom: warning: ${w.message}\n`);
-}
-
-/** Display filters arrive with the display-filter issue; until then -Y is refused clearly. */
-export function requireNoFilter(args: ParsedArgs): void {
-  if (args.options.has('-Y')) throw new CliError('display filters (-Y) are not supported yet', EXIT_USAGE);
 }
