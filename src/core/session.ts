@@ -122,8 +122,11 @@ export class CaptureSession {
    */
   private async walkSpans(first: number, last: number, each: (n: number, buf: Uint8Array, at: number, length: number) => void): Promise<void> {
     last = Math.min(last, this.frameCount);
-    if (tcpReassemblyOf(this.pinfo.state).pduTotal === 0) return forEachFrameSpan(this.capture, first, last, each);
     try {
+      if (tcpReassemblyOf(this.pinfo.state).pduTotal === 0) {
+        await forEachFrameSpan(this.capture, first, last, each);
+        return;
+      }
       for (let a = Math.max(1, first); a <= last; ) {
         let b = last;
         let need = tcpReassemblyNeeds(this.pinfo.state, a, b);
@@ -137,13 +140,24 @@ export class CaptureSession {
       }
     } finally {
       this.others.clear();
+      this.releaseFrameBytes();
     }
   }
 
+  /** After a walk: nothing may keep the walk's read buffers alive (the last frame's addresses and values point into them). */
+  private releaseFrameBytes(): void {
+    this.pinfo.releaseFrame();
+    this.tree.release();
+  }
+
   /** `walkSpans` with a view of each frame's own bytes. */
-  private walkFrames(first: number, last: number, each: (n: number, bytes: Uint8Array) => void): Promise<void> {
-    if (tcpReassemblyOf(this.pinfo.state).pduTotal === 0) return forEachFrameBytes(this.capture, first, last, each);
-    return this.walkSpans(first, last, (n, buf, at, length) => each(n, buf.subarray(at, at + length)));
+  private async walkFrames(first: number, last: number, each: (n: number, bytes: Uint8Array) => void): Promise<void> {
+    if (tcpReassemblyOf(this.pinfo.state).pduTotal !== 0) return this.walkSpans(first, last, (n, buf, at, length) => each(n, buf.subarray(at, at + length)));
+    try {
+      await forEachFrameBytes(this.capture, first, last, each);
+    } finally {
+      this.releaseFrameBytes();
+    }
   }
 
   /** The bytes of one frame, with the other frames its dissection needs loaded. */
@@ -186,6 +200,7 @@ export class CaptureSession {
       } finally {
         this.pinfo.firstPass = false;
         stopTraffic();
+        this.releaseFrameBytes();
       }
       this.traffic = traffic;
     })();

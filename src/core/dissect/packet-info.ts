@@ -34,6 +34,12 @@ export class AddressRef {
     this.kind = AddrKind.None;
   }
 
+  /** Clears it and lets go of the bytes it pointed into (a pass's read buffer must not outlive the pass). */
+  release(): void {
+    this.kind = AddrKind.None;
+    this.data = EMPTY;
+  }
+
   toString(): string {
     const d = this.data;
     const i = this.at;
@@ -237,6 +243,14 @@ export class PacketInfo {
   desegment(offset: number, more: number): void {
     this.desegmentOffset = offset;
     this.desegmentLength = more;
+  }
+
+  /**
+   * Lets go of every reference into the last frame's bytes (addresses point into the buffer a pass read), so
+   * the buffer can be freed once the pass is over; the next `reset` starts afresh anyway.
+   */
+  releaseFrame(): void {
+    for (const a of [this.dlSrc, this.dlDst, this.netSrc, this.netDst, this.pseudoSrc, this.pseudoDst]) a.release();
   }
 
   setProtocol(name: string): void {

@@ -89,6 +89,13 @@ export class ProtoTree {
     // values/labels beyond `count` are stale and ignored; truncating the arrays per frame costs more than it saves.
   }
 
+  /** Drops the values and sources of the last frame (they may view a pass's read buffer), after a pass. */
+  release(): void {
+    this.values.fill(null);
+    this.sources.length = 0;
+    this.count = 0;
+  }
+
   /**
    * Adds a data source for this frame and returns its index: views over `bytes` made with that index as their
    * `source` (and `sourceOffset` 0) put their items into it. At most 255 sources per frame (items store it in a byte).
