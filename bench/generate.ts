@@ -407,6 +407,8 @@ class TrafficModel {
     const id = rng.int(1, 0xffff);
     const count = rng.int(3, 10);
     for (let seq = 1; seq <= count; seq++) {
+      // The reply echoes the request's data (RFC 792), send time included.
+      const sent = this.clock.now;
       for (const reply of [false, true]) {
         const [srcMac, dstMac] = reply ? [this.gatewayMac, c.mac] : [c.mac, this.gatewayMac];
         f.reset().ethernet(dstMac, srcMac, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4);
@@ -418,8 +420,7 @@ class TrafficModel {
           f.ipv4({ src, dst, protocol: IPPROTO_ICMP, ttl: reply ? 57 : 64, id: rng.int(0, 0xffff), dontFragment: !reply });
           f.icmp(reply ? 0 : 8, 0, ((id << 16) | seq) >>> 0);
         }
-        const t = this.clock.now;
-        f.u32(swap32(Math.floor(t / 1e6))).u32(0).u32(swap32(t % 1e6)).u32(0);
+        f.u32(swap32(Math.floor(sent / 1e6))).u32(0).u32(swap32(sent % 1e6)).u32(0);
         for (let b = 0x10; b < 0x38; b++) f.u8(b);
         f.finish();
         yield 0;

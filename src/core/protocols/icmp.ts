@@ -1,4 +1,5 @@
 import { defineFields, textField } from '../dissect/field-registry';
+import { RequestPairs } from '../analysis/request-pairs';
 import { tables, findDissector, callDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts } from '../dissect/expert';
 import { AddrKind, type PacketInfo } from '../dissect/packet-info';
@@ -233,16 +234,7 @@ const ORIGINAL_DATAGRAM_MIN = 128;
  * A reply answers the latest unanswered request between the same two hosts with the same identifier,
  * sequence number and payload (its checksum is the request's plus 0x0800, as only the type changed).
  */
-class IcmpState {
-  /** Conversation + id + seq + request checksum → request frame still waiting for its reply. */
-  readonly waiting = new Map<string, number>();
-  readonly requestSecs = new Map<number, number>();
-  readonly requestNsecs = new Map<number, number>();
-  /** Request frame → reply frame, reply frame → request frame, reply frame → response time in ms. */
-  readonly replyIn = new Map<number, number>();
-  readonly requestIn = new Map<number, number>();
-  readonly responseMs = new Map<number, number>();
-}
+const ECHO_STATE = 'icmp';
 
 export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): number {
   const full = tree.full;
@@ -405,7 +397,7 @@ function dissectEcho(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, type: n
 }
 
 function trackEcho(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, type: number): void {
-  const st = pinfo.state.of('icmp', () => new IcmpState());
+  const pairs = pinfo.state.of(ECHO_STATE, () => new RequestPairs(pinfo.state.frameTimes));
   const frame = pinfo.frame;
   if (pinfo.firstPass) {
     const a = pinfo.netSrc.toString();
@@ -413,31 +405,12 @@ function trackEcho(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, type: num
     const cks = view.u16(2);
     // Key on the request's checksum as the reply would carry it, so both sides compute the same key.
     const key = `${a < b ? a : b}|${a < b ? b : a}|${view.u16(4)}|${view.u16(6)}|${type === 8 ? onesAdd(cks, 0x0800) : cks}`;
-    if (type === 8) {
-      const earlier = st.waiting.get(key);
-      if (earlier !== undefined) {
-        st.requestSecs.delete(earlier);
-        st.requestNsecs.delete(earlier);
-      }
-      st.waiting.set(key, frame);
-      st.requestSecs.set(frame, pinfo.tsSecs);
-      st.requestNsecs.set(frame, pinfo.tsNsecs);
-    } else {
-      const request = st.waiting.get(key);
-      if (request !== undefined) {
-        st.waiting.delete(key);
-        st.replyIn.set(request, frame);
-        st.requestIn.set(frame, request);
-        const ns = (pinfo.tsSecs - (st.requestSecs.get(request) ?? 0)) * 1e9 + (pinfo.tsNsecs - (st.requestNsecs.get(request) ?? 0));
-        st.responseMs.set(frame, ns / 1e6);
-        st.requestSecs.delete(request);
-        st.requestNsecs.delete(request);
-      }
-    }
+    if (type === 8) pairs.addRequest(key, frame, pinfo.tsSecs, pinfo.tsNsecs);
+    else pairs.addResponse(key, frame, pinfo.tsSecs, pinfo.tsNsecs);
   }
   if (type === 8) {
-    const reply = st.replyIn.get(frame);
-    if (reply !== undefined) {
+    const reply = pairs.responseTo(frame);
+    if (reply !== 0) {
       tree.addGenerated(fields.respIn, view, 0, 0, reply);
       if (pinfo.columns) pinfo.appendInfo(` (reply in ${reply})`);
     } else {
@@ -448,10 +421,10 @@ function trackEcho(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, type: num
     }
     return;
   }
-  const request = st.requestIn.get(frame);
-  if (request === undefined) return;
+  const request = pairs.requestOf(frame);
+  if (request === 0) return;
   tree.addGenerated(fields.respTo, view, 0, 0, request);
-  const ms = st.responseMs.get(frame) ?? 0;
+  const ms = pairs.responseMs(frame);
   tree.addGenerated(fields.resptime, view, 0, 0, ms, tree.full ? `[Response time: ${ms.toFixed(3)} ms]` : undefined);
   if (pinfo.columns) pinfo.appendInfo(` (request in ${request})`);
 }

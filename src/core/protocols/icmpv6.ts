@@ -1,4 +1,5 @@
 import { defineFields, valueString, type FieldInfo } from '../dissect/field-registry';
+import { RequestPairs } from '../analysis/request-pairs';
 import { tables, findDissector, callDissector, registerDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts, expertFields } from '../dissect/expert';
 import { AddrKind, type AddressRef, type PacketInfo } from '../dissect/packet-info';
@@ -174,17 +175,6 @@ export const experts = defineExperts('icmpv6', {
  * between the same two addresses with the same identifier, sequence number and content — content compared
  * through the checksum, which differs between request and reply only by the type byte.
  */
-class EchoState {
-  /** First pass only: pairing key → the request frame still waiting, and its time. */
-  readonly pending = new Map<string, number>();
-  readonly pendingSecs = new Map<number, number>();
-  readonly pendingNsecs = new Map<number, number>();
-  /** Request frame → reply frame, reply frame → request frame, reply frame → response time in ms. */
-  readonly respIn = new Map<number, number>();
-  readonly respTo = new Map<number, number>();
-  readonly respTimeMs = new Map<number, number>();
-}
-
 const TYPE_ECHO_REQUEST = 128;
 const TYPE_ECHO_REPLY = 129;
 
@@ -388,34 +378,18 @@ function trackEcho(view: ByteView, type: number, id: number, seq: number, pinfo:
   const dst = pinfo.netDst;
   // Requests to a multicast group (ff00::/8) get many replies or none: Wireshark does not pair them.
   if (type === TYPE_ECHO_REQUEST && dst.kind === AddrKind.IPv6 && dst.data[dst.at] === 0xff) return ' (multicast)';
-  const st = pinfo.state.of('icmpv6.echo', () => new EchoState());
+  const pairs = pinfo.state.of('icmpv6.echo', () => new RequestPairs(pinfo.state.frameTimes));
   const frame = pinfo.frame;
   if (pinfo.firstPass) {
     const cks = view.u16(2);
-    if (type === TYPE_ECHO_REQUEST) {
-      const key = echoKey(pinfo, id, seq, cks);
-      st.pending.set(key, frame);
-      st.pendingSecs.set(frame, pinfo.tsSecs);
-      st.pendingNsecs.set(frame, pinfo.tsNsecs);
-    } else {
-      const key = echoKey(pinfo, id, seq, requestChecksum(cks));
-      const req = st.pending.get(key);
-      if (req !== undefined) {
-        st.pending.delete(key);
-        st.respIn.set(req, frame);
-        st.respTo.set(frame, req);
-        const ns = (pinfo.tsSecs - (st.pendingSecs.get(req) ?? 0)) * 1e9 + (pinfo.tsNsecs - (st.pendingNsecs.get(req) ?? 0));
-        st.respTimeMs.set(frame, ns / 1e6);
-        st.pendingSecs.delete(req);
-        st.pendingNsecs.delete(req);
-      }
-    }
+    if (type === TYPE_ECHO_REQUEST) pairs.addRequest(echoKey(pinfo, id, seq, cks), frame, pinfo.tsSecs, pinfo.tsNsecs);
+    else pairs.addResponse(echoKey(pinfo, id, seq, requestChecksum(cks)), frame, pinfo.tsSecs, pinfo.tsNsecs);
     return '';
   }
   const full = tree.full;
   if (type === TYPE_ECHO_REQUEST) {
-    const reply = st.respIn.get(frame);
-    if (reply !== undefined) {
+    const reply = pairs.responseTo(frame);
+    if (reply !== 0) {
       tree.addGenerated(fields.respIn, view, 0, 0, reply, full ? `[Response In: ${reply}]` : undefined);
       return ` (reply in ${reply})`;
     }
@@ -424,10 +398,10 @@ function trackEcho(view: ByteView, type: number, id: number, seq: number, pinfo:
     tree.close();
     return ' (no response found!)';
   }
-  const request = st.respTo.get(frame);
-  if (request === undefined) return '';
+  const request = pairs.requestOf(frame);
+  if (request === 0) return '';
   tree.addGenerated(fields.respTo, view, 0, 0, request, full ? `[Response To: ${request}]` : undefined);
-  const ms = st.respTimeMs.get(frame) ?? 0;
+  const ms = pairs.responseMs(frame);
   tree.addGenerated(fields.respTime, view, 0, 0, ms, full ? `[Response Time: ${ms.toFixed(3)} ms]` : undefined);
   return ` (request in ${request})`;
 }
