@@ -1,4 +1,4 @@
-import { defineFields, textField } from '../dissect/field-registry';
+import { defineFields, FieldGroup, textField } from '../dissect/field-registry';
 import { addExpert, defineExperts, type ExpertInfo } from '../dissect/expert';
 import { AddrKind, type AddressRef, type PacketInfo } from '../dissect/packet-info';
 import type { ByteView } from '../dissect/byte-view';
@@ -1114,6 +1114,9 @@ export function tcpAnalysisOf(state: CaptureState): TcpAnalysis {
 
 const addr: AddressPair = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0 };
 
+/** The [SEQ/ACK analysis] and [Timestamps] items with their experts. */
+const ANALYSIS_ITEMS = new FieldGroup(['tcp.analysis', 'tcp.time_']);
+
 class Hook implements TcpStateHook {
   observe(seg: TcpSegment, pinfo: PacketInfo): void {
     const an = tcpAnalysisOf(pinfo.state);
@@ -1220,7 +1223,8 @@ class Hook implements TcpStateHook {
   }
 
   addAnalysis(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree): void {
-    if (pinfo.firstPass) return;
+    // Nothing to show or record (the first pass; a filter that reads no analysis item): nothing to do.
+    if (pinfo.firstPass || (!pinfo.columns && !tree.recordsAny(ANALYSIS_ITEMS))) return;
     const an = tcpAnalysisOf(pinfo.state);
     const cur = an.cur;
     const s = cur.stream;

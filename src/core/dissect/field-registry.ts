@@ -142,6 +142,32 @@ export function fieldCount(): number {
 }
 
 /** The value string for an integer value, from VALS then RVALS. */
+/**
+ * Fields chosen by id prefix ('tcp.option' is every TCP option item), so a dissector can skip a block of
+ * items that nobody will record (ProtoTree.recordsAny). Resolved against the registry when first asked, and
+ * again if fields were registered since.
+ */
+export class FieldGroup {
+  private static next = 0;
+  /** Small dense number: trees cache their answer per group in an array. */
+  readonly id = FieldGroup.next++;
+  private indices: Int32Array | null = null;
+  private resolvedAt = -1;
+
+  constructor(readonly prefixes: readonly string[]) {}
+
+  fieldIndices(): Int32Array {
+    const all = allFields();
+    if (this.indices === null || this.resolvedAt !== all.length) {
+      const out: number[] = [];
+      for (const f of all) if (this.prefixes.some((p) => f.id.startsWith(p))) out.push(f.index);
+      this.indices = Int32Array.from(out);
+      this.resolvedAt = all.length;
+    }
+    return this.indices;
+  }
+}
+
 export function valueString(f: FieldSpec, v: number): string | undefined {
   const s = f.vals?.[v];
   if (s !== undefined) return s;

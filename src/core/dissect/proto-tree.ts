@@ -1,4 +1,4 @@
-import type { FieldInfo } from './field-registry';
+import { FieldGroup, type FieldInfo } from './field-registry';
 import type { ByteView } from './byte-view';
 
 /**
@@ -106,6 +106,36 @@ export class ProtoTree {
     return this.sources.length;
   }
 
+  /** Answers of `recordsAny` for the current mask, by group id: 0 not asked yet, 1 no, 2 yes. */
+  private groupAnswers = new Uint8Array(32);
+  private groupMask: Uint8Array | null = null;
+
+  /**
+   * Whether any field of `group` would be recorded: a dissector skips the whole block of items then (a filter
+   * that reads tcp.port needs no option or flag items). Items that may sit inside any block — experts,
+   * "malformed", text (`_ws.*`) — make every group count as wanted.
+   */
+  recordsAny(group: FieldGroup): boolean {
+    const wanted = this.wanted;
+    if (wanted === null) return true;
+    if (!this.recording) return false;
+    if (this.groupMask !== wanted) {
+      this.groupMask = wanted;
+      this.groupAnswers.fill(0);
+    }
+    if (group.id >= this.groupAnswers.length) {
+      const grown = new Uint8Array(Math.max(group.id + 1, this.groupAnswers.length * 2));
+      grown.set(this.groupAnswers);
+      this.groupAnswers = grown;
+    }
+    let answer = this.groupAnswers[group.id];
+    if (answer === 0) {
+      answer = anyWanted(wanted, group) || anyWanted(wanted, WS_FIELDS) ? 2 : 1;
+      this.groupAnswers[group.id] = answer;
+    }
+    return answer === 2;
+  }
+
   /** Whether a field would be recorded (lets dissectors skip computing costly values). */
   wants(f: FieldInfo): boolean {
     return this.wanted === null || this.wanted[f.index] === 1;
@@ -198,4 +228,12 @@ export class ProtoTree {
     this.source = g(this.source, new Uint8Array(n));
     this.flags = g(this.flags, new Uint8Array(n));
   }
+}
+
+/** Fields that can turn up inside any block of items (experts, malformed and text items). */
+const WS_FIELDS = new FieldGroup(['_ws.']);
+
+function anyWanted(wanted: Uint8Array, group: FieldGroup): boolean {
+  for (const i of group.fieldIndices()) if (wanted[i] === 1) return true;
+  return false;
 }

@@ -1,4 +1,4 @@
-import { defineFields } from '../dissect/field-registry';
+import { defineFields, FieldGroup } from '../dissect/field-registry';
 import { tables, findDissector, callDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts } from '../dissect/expert';
 import { AddrKind, type PacketInfo } from '../dissect/packet-info';
@@ -110,11 +110,13 @@ export function dissectEthertype(etype: number, payload: ByteView, pinfo: Packet
   return payload.length;
 }
 
+const ADDRESS_ITEMS = new FieldGroup(['eth.dst', 'eth.src', 'eth.addr', 'eth.lg', 'eth.ig']);
+
 function addAddress(tree: ProtoTree, pinfo: PacketInfo, view: ByteView, offset: number, isDst: boolean, text: string): void {
   const b0 = view.u8(offset);
   const ig = (b0 & 1) !== 0;
-  if (!tree.recording) {
-    // Nothing is recorded (first pass, list rows): only the expert's effect on the frame's severity remains.
+  if (!tree.recordsAny(ADDRESS_ITEMS)) {
+    // No address item is recorded (first pass, list rows, most filters): only the expert's effect remains.
     if (!isDst && ig) addExpert(tree, pinfo, experts.srcNotGroup, view, offset, 0);
     return;
   }

@@ -1,4 +1,4 @@
-import { defineFields, textField, type FieldInfo } from '../dissect/field-registry';
+import { defineFields, FieldGroup, textField, type FieldInfo } from '../dissect/field-registry';
 import { tables, heuristics, registerDissector } from '../dissect/dissector-tables';
 import { addExpert, defineExperts, expertFields } from '../dissect/expert';
 import { PortType, type PacketInfo } from '../dissect/packet-info';
@@ -466,11 +466,13 @@ function addAckItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: P
   tree.add(fields.ackRaw, view, 8, 4, seg.ack);
 }
 
+const FLAG_ITEMS = new FieldGroup(['tcp.flags']);
+
 function addFlagItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: ProtoTree, hook: TcpStateHook | null): void {
   const full = tree.full;
   const flags = seg.flags;
-  if (!tree.recording) {
-    // Nothing is recorded: the experts (the frame's severity) and the state module's flag items remain.
+  if (!tree.recordsAny(FLAG_ITEMS)) {
+    // No flag item is recorded: the experts (the frame's severity) and the state module's flag items remain.
     if (flags & TcpFlag.RST) addExpert(tree, pinfo, experts.connRst, view, 13, 1);
     if (flags & TcpFlag.SYN) addExpert(tree, pinfo, flags & TcpFlag.ACK ? experts.connSynack : experts.connSyn, view, 13, 1);
     if (flags & TcpFlag.FIN) addExpert(tree, pinfo, experts.connFin, view, 13, 1);
@@ -581,8 +583,13 @@ function optionTitle(kind: number): string {
 }
 
 /** The option list in wire order (RFC 9293 §3.1 "Options"), adding each option's summary to Info. */
+/** The option items (and the experts only the full option walk adds). */
+const OPTION_ITEMS = new FieldGroup(['tcp.option', 'tcp.nop', 'tcp.non_zero_bytes_after_eol', 'tcp.suboption_malformed', 'tcp.analysis.tfo_syn']);
+
 function dissectOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: PacketInfo, tree: ProtoTree): void {
-  if (!tree.recording && commonOptions(seg, view, hlen, pinfo, tree)) return;
+  // Well-formed common options with no option item recorded (first pass, list rows, most filters): their
+  // Info text and experts come from a walk that builds no items.
+  if (!tree.recordsAny(OPTION_ITEMS) && commonOptions(seg, view, hlen, pinfo, tree)) return;
   const full = tree.full;
   const optLen = hlen - MIN_HEADER;
   // A segment shorter than its header still shows the option bytes it has before the read past its end fails.
