@@ -202,6 +202,7 @@ export class CaptureSession {
         stopTraffic();
         this.releaseFrameBytes();
       }
+      this.pinfo.state.endFirstPass();
       this.traffic = traffic;
     })();
     return this.firstPassDone;

@@ -52,6 +52,7 @@ export function dissectSequence(frames: Uint8Array[], linkType: number = LinkTyp
   pinfo.firstPass = true;
   frames.forEach((b, i) => dissectOne(pinfo, b, linkType, i + 1, b.length, i));
   pinfo.firstPass = false;
+  pinfo.state.endFirstPass();
   return frames.map((b, i) => dissectOne(pinfo, b, linkType, i + 1, b.length, i));
 }
 

@@ -1019,6 +1019,11 @@ export class TcpAnalysis {
    * completeness, initial RTTs, first FINs, last frames) in arrays trimmed to the stream count, and lets the
    * rest of the analysis state go.
    */
+  /** Called by the session when the first pass ends (CaptureState.endFirstPass). */
+  endFirstPass(): void {
+    this.compact();
+  }
+
   compact(): void {
     if (this.compacted) return;
     this.compacted = true;

@@ -100,6 +100,11 @@ export class UdpStreams {
   private compacted = false;
 
   /** After the first pass: trims the table and drops what only numbering needed. */
+  /** Called by the session when the first pass ends (CaptureState.endFirstPass). */
+  endFirstPass(): void {
+    this.compact();
+  }
+
   compact(): void {
     if (this.compacted) return;
     this.compacted = true;

@@ -19,6 +19,17 @@ export class CaptureState {
    */
   frameTimes: { readonly tsSec: ArrayLike<number>; readonly tsNsec: ArrayLike<number> } | null = null;
 
+  /**
+   * The first pass is over: every state object that keeps first-pass-only working data (an `endFirstPass`
+   * method) may let it go now rather than when a later pass first touches it.
+   */
+  endFirstPass(): void {
+    for (const s of this.slots.values()) {
+      const end = (s as { endFirstPass?: () => void } | null)?.endFirstPass;
+      if (typeof end === 'function') end.call(s);
+    }
+  }
+
   of<T>(name: string, create: () => T): T {
     let s = this.slots.get(name) as T | undefined;
     if (s === undefined) {
