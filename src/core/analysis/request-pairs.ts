@@ -68,7 +68,7 @@ export class RequestPairs {
     return request;
   }
 
-  /** The frame that answered request `frame`, or 0. */
+  /** The frame that answered request `frame`, or 0. Ask after the first pass: the index by request is built once then. */
   responseTo(frame: number): number {
     const order = (this.byRequest ??= this.indexByRequest());
     let lo = 0;

@@ -407,6 +407,8 @@ function trackEcho(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, type: num
     const key = `${a < b ? a : b}|${a < b ? b : a}|${view.u16(4)}|${view.u16(6)}|${type === 8 ? onesAdd(cks, 0x0800) : cks}`;
     if (type === 8) pairs.addRequest(key, frame, pinfo.tsSecs, pinfo.tsNsecs);
     else pairs.addResponse(key, frame, pinfo.tsSecs, pinfo.tsNsecs);
+    // The pairs are known only once the pass is over; nothing is shown in it anyway.
+    return;
   }
   if (type === 8) {
     const reply = pairs.responseTo(frame);
