@@ -126,7 +126,8 @@ export class TcpReassembly {
   /** Hands on one segment's payload in the first pass, following and recording the reassembly. */
   firstPass(flow: number, seg: TcpSegment, payload: ByteView, pinfo: PacketInfo, tree: ProtoTree): void {
     const len = payload.length;
-    const p = this.pending.get(flow);
+    // Most captures have no PDU being put together most of the time: skip the lookup then.
+    const p = this.pending.size === 0 ? undefined : this.pending.get(flow);
     const seq = payloadSeq(seg);
     let used = 0;
     if (p) {
