@@ -4,6 +4,16 @@
  */
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
+/** One task of the page's main thread, from a Chromium trace (times in ms). */
+export interface MainThreadTask {
+  /** Start, from the page's `fathom:<anchor>` performance mark (or the trace's start without one). */
+  at: number;
+  /** Wall-clock duration: what the PerformanceObserver's `longtask` entries report. */
+  wall: number;
+  /** The time the thread actually ran: the wall time less the time the OS gave the cores to others. */
+  cpu: number;
+}
+
 export class AppDriver {
   constructor(
     readonly page: Page,
@@ -126,6 +136,28 @@ export class AppDriver {
     return scope;
   }
 
+  /**
+   * Runs `work` under a Chromium trace and returns the page's main-thread tasks longer than `overMs` of wall
+   * clock, with the CPU time each really ran. On a machine shared with other jobs the wall time of a task
+   * includes the time the thread waited for a core; the CPU time is the app's own.
+   */
+  async mainThreadTasks(work: () => Promise<void>, overMs = 50, anchor = 'open'): Promise<MainThreadTask[]> {
+    const browser = this.page.context().browser();
+    if (!browser) throw new Error('tracing needs a browser');
+    // FATHOM_TRACE_DIR=dir keeps the trace (with JavaScript samples) as dir/<anchor>.json, for DevTools.
+    const keep = process.env.FATHOM_TRACE_DIR;
+    const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', ...(keep ? ['disabled-by-default-v8.cpu_profiler'] : [])];
+    await browser.startTracing(this.page, { categories, ...(keep ? { path: `${keep}/${anchor}.json` } : {}) });
+    let trace: Buffer;
+    try {
+      await work();
+    } finally {
+      trace = await browser.stopTracing();
+    }
+    const raw = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
+    return tasksOf(Array.isArray(raw) ? raw : raw.traceEvents, overMs, anchor);
+  }
+
   /** Saves a screenshot of the journey's step into its test output folder. */
   async shot(step: string): Promise<void> {
     await this.page.screenshot({ path: this.info.outputPath(`${step}.png`) });
@@ -164,4 +196,46 @@ export function udpFrame(payload: Uint8Array, srcPort = 40000, dstPort = 9999): 
   f.set([srcPort >> 8, srcPort & 0xff, dstPort >> 8, dstPort & 0xff, (8 + payload.length) >> 8, (8 + payload.length) & 0xff, 0, 0], u);
   f.set(payload, u + 8);
   return f;
+}
+
+/**
+ * The app's long tasks — those the page's `longtask` entries report, given as `{ at, wall }` from the same
+ * anchor as the trace — with the CPU time the trace measured for each. Tasks only the trace sees are not
+ * the page's own (the test driver's scripts, DevTools' screenshots) and are left out. A long task the trace
+ * did not match keeps its wall time as its CPU time.
+ */
+export function appTasks(longTasks: { at: number; wall: number }[], traced: MainThreadTask[]): MainThreadTask[] {
+  return longTasks.map((lt) => {
+    const t = traced.find((x) => Math.abs(x.at - lt.at) <= 4 && Math.abs(x.wall - lt.wall) <= 5);
+    return { at: Math.round(lt.at), wall: Math.round(lt.wall), cpu: t ? t.cpu : Math.round(lt.wall) };
+  });
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** The renderer main thread's tasks over `overMs` in a trace (the thread with the most tasks, if several). */
+function tasksOf(events: TraceEvent[], overMs: number, anchor: string): MainThreadTask[] {
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    const k = `${e.pid}:${e.tid}`;
+    if (e.name !== 'RunTask' || e.ph !== 'X' || !mains.has(k)) continue;
+    if (!byThread.has(k)) byThread.set(k, []);
+    byThread.get(k)!.push(e);
+  }
+  const tasks = [...byThread.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  const mark = events.find((e) => e.name === `fathom:${anchor}`);
+  const t0 = mark?.ts ?? Math.min(...events.filter((e) => e.ts > 0).map((e) => e.ts));
+  return tasks
+    .filter((e) => (e.dur ?? 0) > overMs * 1000)
+    .map((e) => ({ at: Math.round((e.ts - t0) / 1000), wall: Math.round((e.dur ?? 0) / 1000), cpu: Math.round((e.tdur ?? 0) / 1000) }));
 }

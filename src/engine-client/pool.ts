@@ -19,13 +19,14 @@
  * - Cancellation: a newer request of a kind (detail, filter, sort, filter check) supersedes the older: its
  *   result is dropped and an abandoned filter's unsent chunks are never sent, so it stops within a chunk.
  *   Opening another capture disposes of the pool: terminating the workers releases all their memory.
- * - Typed arrays (frame bytes, bitsets, sort orders) are transferred, never cloned.
+ * - Typed arrays (frame bytes, bitsets, sort orders) are transferred, never cloned. A filter's chunk bitsets
+ *   become frame numbers as they arrive (see bitset.ts), so no main-thread task walks every frame.
  * - A spare worker is booted after each load so the next capture's preview starts warm.
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { Engine, FilterCheck, LoadProgress, OpenResult } from '../core/engine-api';
 import { Channel, SupersededError } from './channel';
-import { chunkRanges, mergeChunk } from './bitset';
+import { chunkRanges, concatFrames, framesOfChunk } from './bitset';
 import type { EngineClient, OpenEvent } from './types';
 
 const PREVIEW_OVER = 2 << 20;
@@ -197,29 +198,32 @@ export class EnginePool implements EngineClient {
     return this.checkChannel.run(() => this.call(this.pick(), (e) => e.checkFilter(text) as Promise<FilterCheck>));
   }
 
-  async filter(text: string, frames: number, onProgress?: (done: number) => void, referenceFrame?: number): Promise<Uint8Array> {
+  async filter(text: string, frames: number, onProgress?: (done: number) => void, referenceFrame?: number): Promise<Uint32Array> {
     const token = this.filterChannel.begin();
     const ready = this.members.filter((m) => m.ready);
     const workers = ready.length ? ready : [this.primary];
     const size = Math.min(65536, Math.max(4096, Math.ceil(frames / (workers.length * 8))));
-    const queue = chunkRanges(frames, size);
-    const bits = new Uint8Array((frames + 7) >> 3);
+    const ranges = chunkRanges(frames, size);
+    // Each chunk's passing frames, in chunk order; filled in as chunks arrive, in any order.
+    const parts: Uint32Array[] = new Array<Uint32Array>(ranges.length);
+    let nextChunk = 0;
     let done = 0;
     // Each worker takes the next chunk when it finishes one; a superseded run stops handing chunks out.
     const lane = async (m: Member) => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
+      while (nextChunk < ranges.length) {
         if (!token.live()) return;
-        const [first, last] = next;
+        const at = nextChunk++;
+        const [first, last] = ranges[at];
         const chunk = await this.call(m, (e) => e.filter(text, first, last, referenceFrame));
         if (!token.live()) return;
-        mergeChunk(bits, first, chunk);
+        parts[at] = framesOfChunk(chunk, first, last);
         done += last - first + 1;
         onProgress?.(done);
       }
     };
     await Promise.all(workers.map(lane));
     if (!token.live()) throw new SupersededError();
-    return bits;
+    return concatFrames(parts);
   }
 
   sortOrder(column: Parameters<Engine['sortOrder']>[0], frames: Uint32Array | null, descending: boolean) {

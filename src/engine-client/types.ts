@@ -29,8 +29,8 @@ export interface EngineClient {
   /** The newest call wins; older ones reject with SupersededError. */
   detail(frame: number): Promise<FrameDetail>;
   checkFilter(text: string): Promise<FilterCheck>;
-  /** Capture-wide bitset of the frames that pass; the newest run wins. */
-  filter(text: string, frames: number, onProgress?: (done: number) => void, referenceFrame?: number): Promise<Uint8Array>;
+  /** The frames that pass, ascending; the newest run wins. */
+  filter(text: string, frames: number, onProgress?: (done: number) => void, referenceFrame?: number): Promise<Uint32Array>;
   sortOrder(column: SortColumn, frames: Uint32Array | null, descending: boolean): Promise<Uint32Array>;
   fieldCatalog(): Promise<FieldCatalogEntry[]>;
   filterWords(): Promise<{ word: string; description: string }[]>;

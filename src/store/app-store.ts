@@ -1,13 +1,12 @@
 /**
- * The app's state (zustand): which capture is open and how far it loaded, the filter and its result as a
- * bitset, the displayed order as frame numbers, the selection, and view preferences. Never trees, rows or
+ * The app's state (zustand): which capture is open and how far it loaded, the filter and the frames it
+ * passes, the displayed order as frame numbers, the selection, and view preferences. Never trees, rows or
  * bytes: those are asked of the engine when a view needs them (`requestRows`, `requestDetail`) and live in
  * that view only. Actions that talk to the engine live here so features stay free of the worker layer.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CaptureInfo, EngineClient, FieldCatalogEntry, FilterCheck, FrameDetail, RowData, SortColumn } from '../engine-client/types';
 import type { CaptureWarning } from '../core/capture/capture-types';
-import { framesOf, countBits } from '../engine-client/bitset';
 import { isSuperseded } from '../engine-client/channel';
 import { checkCaptureUrl, type LinkState } from './url-state';
 import { fetchCapture, FetchCaptureError, nameOfUrl } from './fetch-capture';
@@ -67,7 +66,8 @@ export interface AppState extends Preferences {
   filterText: string;
   appliedFilter: string;
   filterRun: FilterRun;
-  filterBits: Uint8Array | null;
+  /** The frames the applied filter passes, ascending (built by the engine client); null = no filter. */
+  filtered: Uint32Array | null;
   sort: { column: SortColumn; descending: boolean } | null;
   /** Frame numbers in display order; null = every frame in capture order. */
   displayed: Uint32Array | null;
@@ -157,7 +157,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
         firstTime: { secs: 0, nsecs: 0 },
         generation: s.generation + 1,
         filterRun: { status: 'idle' },
-        filterBits: null,
+        filtered: null,
         displayed: null,
         displayedCount: 0,
         selectedFrame: null,
@@ -172,24 +172,23 @@ export function createAppStore(deps: StoreDeps): AppStore {
       set({ status: 'error', error: { title, detail }, progress: null, partial: false, frameCount: 0, displayed: null, displayedCount: 0 });
     };
 
-    /** Rebuilds the displayed order from the filter bitset and the sort. */
+    /** Rebuilds the displayed order from the filtered frames and the sort (no walk over every frame here). */
     const reorder = async (): Promise<void> => {
       const id = ++orderId;
-      const { filterBits, frameCount, sort } = get();
-      const base = filterBits ? framesOf(filterBits, frameCount) : null;
-      let displayed = base;
+      const { filtered, sort } = get();
+      let displayed = filtered;
       if (sort && engine && !(sort.column === 'number' && !sort.descending)) {
         try {
-          displayed = await engine.sortOrder(sort.column, base, sort.descending);
+          displayed = await engine.sortOrder(sort.column, filtered, sort.descending);
         } catch (e) {
           if (isSuperseded(e)) return;
           throw e;
         }
       }
       if (id !== orderId) return;
-      const count = displayed ? displayed.length : frameCount;
+      const count = displayed ? displayed.length : get().frameCount;
       const sel = get().selectedFrame;
-      const keep = sel !== null && (displayed === null || (filterBits ? bitSet(filterBits, sel) : true));
+      const keep = sel !== null && (displayed === null || (filtered ? indexInOrder(filtered, sel) >= 0 : true));
       set({ displayed, displayedCount: count, ...(keep ? {} : { selectedFrame: null, selectedItem: null }) });
     };
 
@@ -265,7 +264,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
       filterText: '',
       appliedFilter: '',
       filterRun: { status: 'idle' },
-      filterBits: null,
+      filtered: null,
       sort: null,
       displayed: null,
       displayedCount: 0,
@@ -352,7 +351,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
           return;
         }
         if (t === '') {
-          set({ filterBits: null, filterRun: { status: 'idle' } });
+          set({ filtered: null, filterRun: { status: 'idle' } });
           await reorder();
           return;
         }
@@ -367,7 +366,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
         setPrefs({});
         let lastReport = 0;
         try {
-          const bits = await client.filter(t, s.frameCount, (done) => {
+          const frames = await client.filter(t, s.frameCount, (done) => {
             const now = Date.now();
             if (now - lastReport > 60) {
               lastReport = now;
@@ -375,7 +374,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
             }
           }, get().selectedFrame ?? undefined);
           if (client !== engine) return;
-          set({ filterBits: bits, filterRun: { status: 'idle' }, displayedCount: countBits(bits, s.frameCount) });
+          set({ filtered: frames, filterRun: { status: 'idle' }, displayedCount: frames.length });
           await reorder();
         } catch (e) {
           if (isSuperseded(e)) return;
@@ -415,18 +414,8 @@ export function createAppStore(deps: StoreDeps): AppStore {
       indexOfFrame(frame) {
         const { displayed, frameCount, sort } = get();
         if (!displayed) return frame >= 1 && frame <= frameCount ? frame - 1 : -1;
-        if (!sort) {
-          // Capture order: binary search.
-          let lo = 0;
-          let hi = displayed.length - 1;
-          while (lo <= hi) {
-            const mid = (lo + hi) >> 1;
-            if (displayed[mid] === frame) return mid;
-            if (displayed[mid] < frame) lo = mid + 1;
-            else hi = mid - 1;
-          }
-          return -1;
-        }
+        // Capture order: binary search.
+        if (!sort) return indexInOrder(displayed, frame);
         return displayed.indexOf(frame);
       },
 
@@ -500,7 +489,15 @@ function mark(name: string): void {
   if (typeof performance !== 'undefined' && typeof performance.mark === 'function') performance.mark(`fathom:${name}`);
 }
 
-function bitSet(bits: Uint8Array, frame: number): boolean {
-  const k = frame - 1;
-  return (bits[k >> 3] & (1 << (k & 7))) !== 0;
+/** The index of a frame in an ascending list of frames, or -1 (binary search). */
+function indexInOrder(frames: Uint32Array, frame: number): number {
+  let lo = 0;
+  let hi = frames.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (frames[mid] === frame) return mid;
+    if (frames[mid] < frame) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }

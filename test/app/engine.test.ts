@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createEngine, filterFor, runs, severityLevel } from '../../src/core/engine-api';
-import { chunkRanges, countBits, framesOf, mergeChunk } from '../../src/engine-client/bitset';
+import { chunkRanges, concatFrames, countBits, framesOf, framesOfChunk, mergeChunk } from '../../src/engine-client/bitset';
 import { Channel, isSuperseded, SupersededError } from '../../src/engine-client/channel';
 import { poolSize } from '../../src/engine-client/pool';
 import { fieldById } from '../../src/core/dissect/field-registry';
@@ -89,6 +89,17 @@ describe('engine helpers', () => {
       [9, 16],
       [17, 20],
     ]);
+  });
+  it('turns a chunk of a filter into its frame numbers as it arrives, and joins the chunks', () => {
+    // Frames 9..28 (20 frames): 9, 16, 17, 28 pass; bits past frame 28 are ignored.
+    const chunk = new Uint8Array([0b10000001, 0b00000001, 0b11111000]);
+    expect(Array.from(framesOfChunk(chunk, 9, 28))).toEqual([9, 16, 17, 28]);
+    expect(Array.from(framesOfChunk(new Uint8Array(0), 1, 8))).toEqual([]);
+    expect(Array.from(concatFrames([Uint32Array.from([1, 2]), new Uint32Array(0), Uint32Array.from([9])]))).toEqual([1, 2, 9]);
+    // The same frames as the capture-wide bitset gives.
+    const all = new Uint8Array(4);
+    mergeChunk(all, 9, chunk);
+    expect(Array.from(framesOf(all, 28))).toEqual([9, 16, 17, 28]);
   });
   it('supersedes older requests', async () => {
     const ch = new Channel();

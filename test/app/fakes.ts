@@ -47,9 +47,9 @@ export function fakeEngine(opts: FakeOptions = {}): EngineClient & { disposed: b
     },
     async filter(text: string, n: number) {
       calls.push(`filter ${text}`);
-      const bits = new Uint8Array((n + 7) >> 3);
-      for (let f = 1; f <= n; f++) if (text === 'udp' ? f % 2 === 0 : true) bits[(f - 1) >> 3] |= 1 << ((f - 1) & 7);
-      return bits;
+      const out: number[] = [];
+      for (let f = 1; f <= n; f++) if (text === 'udp' ? f % 2 === 0 : true) out.push(f);
+      return Uint32Array.from(out);
     },
     async sortOrder(column: string, list: Uint32Array | null, descending: boolean) {
       calls.push(`sort ${column} ${descending}`);

@@ -2,7 +2,7 @@
  * The selected frame's detail (tree and bytes), fetched when the selection changes; a newer selection
  * supersedes a pending request. Shared by the detail tree and the hex pane (the store holds no trees).
  */
-import { useEffect, useState } from 'react';
+import { startTransition, useEffect, useState } from 'react';
 import { appStore, isSuperseded, useApp, type FrameDetail } from '../../store';
 
 export interface FrameDetailState {
@@ -27,7 +27,11 @@ export function useFrameDetail(): FrameDetailState {
       .getState()
       .requestDetail(frame)
       .then(
-        (detail) => live && setState({ detail, loading: false, error: null }),
+        // A transition: React renders the new tree and bytes in slices between other work (keys held
+        // down, scrolling) instead of in one long main-thread task.
+        (detail) => {
+          if (live) startTransition(() => setState({ detail, loading: false, error: null }));
+        },
         (e) => {
           if (!live || isSuperseded(e)) return;
           setState({ detail: null, loading: false, error: (e as Error).message });

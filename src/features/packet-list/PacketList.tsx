@@ -6,7 +6,11 @@ import { usePacketList, useGoToFrame, rowViewOf, type ColumnView, type RowDispla
 import type { RowData } from '../../store';
 import './packet-list.css';
 
-export function PacketList() {
+/**
+ * Memoized (it takes no props): the panes around it re-render on every selection (the detail arriving), and
+ * the list must not re-render its rows for that.
+ */
+export const PacketList = memo(function PacketList() {
   const p = usePacketList();
   const header = (
     <div className="pl-row pl-head" role="row" aria-rowindex={1}>
@@ -28,16 +32,17 @@ export function PacketList() {
         onKeyDown={p.onKeyDown}
         onRangeChange={p.onRangeChange}
         empty={p.empty}
-        renderRow={(index, top) => {
+        renderRow={(index, top, slot) => {
           const r = p.rowProps(index);
-          // Keyed by slot, not by index: a jump (End, Ctrl-G) updates the existing rows instead of replacing them.
-          return <PacketRow key={index % 256} {...r} top={top} display={p.display} onSelect={p.select} />;
+          // Keyed by slot, not by index: scrolling and jumps (End, Ctrl-G, the scrollbar) update the existing
+          // rows instead of removing and creating them.
+          return <PacketRow key={slot} {...r} top={top} display={p.display} onSelect={p.select} />;
         }}
       />
       <GoToFrame />
     </section>
   );
-}
+});
 
 interface PacketRowProps {
   index: number;

@@ -87,8 +87,11 @@ export function usePacketList() {
   const partial = useApp((s) => s.partial);
   const count = displayed ? displayed.length : frameCount;
 
+  const origin = useApp((s) => s.origin);
   const listRef = useRef<VirtualListHandle>(null);
   const cache = useRef(new RowCache());
+  /** Rows of the same capture from before the last start-over, shown until their replacements arrive. */
+  const stale = useRef<{ rows: RowCache } | null>(null);
   const [, setVersion] = useState(0);
   const epoch = useRef(0);
   const wanted = useRef<[number, number] | null>(null);
@@ -111,6 +114,7 @@ export function usePacketList() {
       if (at === epoch.current) {
         if (cache.current.size === 0 && rows.length && typeof performance !== 'undefined') performance.mark('fathom:rows');
         for (const r of rows) cache.current.put(r);
+        stale.current = null;
         setVersion((v) => v + 1);
       }
     } catch {
@@ -122,17 +126,24 @@ export function usePacketList() {
     if (at === epoch.current && wanted.current && (wanted.current[0] !== first || wanted.current[1] !== last)) void fetchWanted();
   }, [count, frameAt]);
 
+  const latestOrigin = useRef(origin);
   const fetchLatest = useRef(fetchWanted);
   fetchLatest.current = fetchWanted;
 
   // Rows of another capture, or of the full capture after the preview, or with other colours: start over.
+  // For the same capture the rows on screen stay until their replacements arrive (one re-render of the
+  // rows instead of two, and no flash of placeholders when the full open takes over from the preview).
   useEffect(() => {
     epoch.current++;
-    cache.current.clear();
+    const same = origin !== null && latestOrigin.current === origin;
+    latestOrigin.current = origin;
+    if (!same) stale.current = null;
+    else if (cache.current.size > 0) stale.current = { rows: cache.current };
+    cache.current = new RowCache();
     busy.current = false;
     setVersion((v) => v + 1);
     void fetchLatest.current();
-  }, [generation, coloring]);
+  }, [generation, coloring, origin]);
 
   // A new filter or order shows other frames: fetch the ones not cached yet (cached rows stay valid).
   useEffect(() => {
@@ -175,10 +186,11 @@ export function usePacketList() {
   );
 
   /** What a row needs; cached rows keep their identity, so unchanged rows skip rendering. */
+  const rowOf = (frame: number) => cache.current.get(frame) ?? stale.current?.rows.get(frame);
   const rowProps = (index: number) => {
     const frame = frameAt(index);
-    const row = cache.current.get(frame);
-    const prev = timeFormat === 'delta-displayed' ? (index === 0 ? null : cache.current.get(frameAt(index - 1))) : null;
+    const row = rowOf(frame);
+    const prev = timeFormat === 'delta-displayed' ? (index === 0 ? null : rowOf(frameAt(index - 1))) : null;
     return { index, frame, row, prev, selected: frame === selectedFrame };
   };
 

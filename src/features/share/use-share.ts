@@ -23,18 +23,33 @@ export function shareLink(s: Pick<AppState, 'origin' | 'appliedFilter' | 'select
   return u.href;
 }
 
+/** The shortest time between two address updates (ms). */
+const HASH_INTERVAL = 250;
+
 export function useHashSync(): void {
   useEffect(() => {
     let written = location.hash;
-    const write = (s: AppState) => {
+    let lastWrite = -Infinity;
+    const write = () => {
+      timer = null;
+      const s = appStore.getState();
       if (s.status === 'fetching' || (s.status === 'loading' && !s.partial)) return;
       const hash = buildHash(linkStateOf(s));
       if (hash === written) return;
       written = hash;
+      lastWrite = performance.now();
       // Drop ?url= once the hash carries it, so the address shows one source of truth.
       history.replaceState(history.state, '', location.pathname + hash);
     };
-    const unsub = appStore.subscribe(write);
+    // Written in a task of its own, and at most every HASH_INTERVAL ms: replaceState costs milliseconds, the
+    // change that calls for it (the first rows, a selection) is busy rendering, and a key held down (Page
+    // Down through the list) selects a frame every few frames. The newest state is always written.
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unsub = appStore.subscribe((s, prev) => {
+      if (timer !== null) return;
+      if (s.origin === prev.origin && s.appliedFilter === prev.appliedFilter && s.selectedFrame === prev.selectedFrame && s.view === prev.view && s.status === prev.status && s.partial === prev.partial) return;
+      timer = setTimeout(write, Math.max(0, lastWrite + HASH_INTERVAL - performance.now()));
+    });
     const onHash = () => {
       if (location.hash === written) return;
       written = location.hash;
@@ -51,6 +66,7 @@ export function useHashSync(): void {
     window.addEventListener('hashchange', onHash);
     return () => {
       unsub();
+      if (timer !== null) clearTimeout(timer);
       window.removeEventListener('hashchange', onHash);
     };
   }, []);

@@ -2,21 +2,21 @@
  * A virtualized ARIA grid: only the rows near the viewport exist in the DOM, so any number of rows scrolls
  * smoothly. It knows nothing of what the rows are: the caller renders each row and the header.
  *
- * Rows have one fixed height, and the virtualizer (@tanstack/react-virtual) tracks *blocks* of BLOCK rows
- * rather than rows: its bookkeeping is one object per item, and one per row would cost a million objects
- * (and a long main-thread task) for a million frames. The rows of the blocks in view are rendered (one
- * spare block each side), so scrolling within a block renders nothing new and the caller hears of a new
- * range only when a block boundary is crossed.
+ * Rows have one fixed height, so the rows to render are plain arithmetic on the offset (`renderedRange`):
+ * no per-row or per-block bookkeeping, nothing that grows with the number of rows — a general virtualizer
+ * keeps one measurement object per item and rebuilds them all when the count changes, a long main-thread
+ * task for a million frames. Rows are rendered by *blocks* of BLOCK rows: the blocks in view plus one
+ * spare block each side, so scrolling within a block renders nothing new (the rendered rows are memoized
+ * on the range) and the caller hears of a new range only when a block boundary is crossed.
  *
  * Past MAX_SCROLL_HEIGHT of rows the body is capped (browsers cannot lay out taller elements; see
  * scroll-scale.ts) and the position is kept as an *offset* into the uncapped rows: the scrollbar maps
  * proportionally onto it, while the wheel, the keyboard and scrollToIndex move it by exact pixels, so every
- * row — the last included — can be reached. Rows are then drawn in a layer placed at the viewport. The
- * virtualizer is told that offset (not the scroller's scroll top), so its blocks are the uncapped ones.
+ * row — the last included — can be reached. Rows are then drawn in a layer placed at the viewport; the
+ * range is computed from that offset (not the scroller's scroll top), so its blocks are the uncapped ones.
  */
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { baseRowOf, clampOffset, layerTop, MAX_SCROLL_HEIGHT, offsetOf, scrollScale, scrollTopOf } from './scroll-scale';
+import { baseRowOf, clampOffset, layerTop, MAX_SCROLL_HEIGHT, offsetOf, rowAt, scrollScale, scrollTopOf } from './scroll-scale';
 import './virtual-list.css';
 
 export const BLOCK = 16;
@@ -33,8 +33,13 @@ export interface VirtualListProps {
   rowHeight: number;
   /** The header row(s), rendered sticky above the rows. */
   header: ReactNode;
-  /** Renders row `index`; it must be a role="row" element positioned with the given top. */
-  renderRow: (index: number, top: number) => ReactNode;
+  /**
+   * Renders row `index`; it must be a role="row" element positioned with the given top. `slot` is a key
+   * for it: unique among the rows rendered at once, and the same slot is handed on from a row that leaves
+   * to one that enters, so keyed by slot a scroll or a jump updates row elements in place instead of
+   * removing and creating them.
+   */
+  renderRow: (index: number, top: number, slot: number) => ReactNode;
   /** Width of the content (columns), for horizontal scrolling. */
   contentWidth: number;
   ariaLabel: string;
@@ -61,9 +66,26 @@ export function scrollTarget(index: number, rowHeight: number, header: number, s
   return null;
 }
 
+/**
+ * The rows rendered at an offset: the blocks of BLOCK rows that the viewport (`viewportPx` tall, from the
+ * offset) touches, plus one spare block each side. Constant time whatever the count; last < first when empty.
+ */
+export function renderedRange(count: number, rowHeight: number, offset: number, viewportPx: number): { first: number; last: number } {
+  if (count <= 0) return { first: 0, last: -1 };
+  const lastBlock = Math.ceil(count / BLOCK) - 1;
+  const firstBlock = Math.min(lastBlock, Math.max(0, Math.floor(rowAt(offset, rowHeight) / BLOCK) - 1));
+  const endBlock = Math.max(firstBlock, Math.min(lastBlock, Math.floor(rowAt(offset + Math.max(0, viewportPx), rowHeight) / BLOCK) + 1));
+  return { first: firstBlock * BLOCK, last: Math.min(count, (endBlock + 1) * BLOCK) - 1 };
+}
+
 /** Pixels a wheel event asks for, whatever unit it counts in. */
 function wheelPixels(e: WheelEvent, rowHeight: number, page: number): number {
   return e.deltaMode === WheelEvent.DOM_DELTA_LINE ? e.deltaY * rowHeight : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? e.deltaY * page : e.deltaY;
+}
+
+/** The viewport's size as the ResizeObserver last reported it, or read now if it has not reported yet. */
+function measured(v: { client: number; header: number }, el: HTMLElement, head: HTMLElement | null): { client: number; header: number } {
+  return v.client > 0 ? v : { client: el.clientHeight, header: head?.offsetHeight ?? 0 };
 }
 
 interface Position {
@@ -82,21 +104,22 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
   const [pos, setPos] = useState<Position>({ offset: 0, scrollTop: 0 });
   const scale = useMemo(() => scrollScale(count, rowHeight, viewport.client - viewport.header, maxHeight), [count, rowHeight, viewport, maxHeight]);
   // The newest position and scale, for event handlers and the imperative handle.
-  const latest = useRef({ pos, scale });
+  const latest = useRef({ pos, scale, viewport });
   latest.current.scale = scale;
-
-  /** Tells the virtualizer of a new offset (set when it subscribes). */
-  const offsetListener = useRef<((offset: number, isScrolling: boolean) => void) | null>(null);
+  latest.current.viewport = viewport;
 
   const update = useCallback((next: Position) => {
     const cur = latest.current.pos;
     if (cur.offset === next.offset && cur.scrollTop === next.scrollTop) return;
     latest.current.pos = next;
     setPos(next);
-    offsetListener.current?.(next.offset, false);
   }, []);
 
-  /** Moves the view to an offset: the state keeps the exact offset, the scroller gets the matching scroll top. */
+  /**
+   * Moves the view to an offset: the state keeps the exact offset, the scroller gets the matching scroll top.
+   * When the view stays where it is (the usual case when the rows change), the DOM is not touched: reading or
+   * writing scrollTop forces a synchronous layout, which would land in the task that commits the change.
+   */
   const moveTo = useCallback(
     (offset: number) => {
       const el = scroller.current;
@@ -104,6 +127,8 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
       const s = latest.current.scale;
       const o = clampOffset(s, offset);
       const top = scrollTopOf(s, o);
+      const cur = latest.current.pos;
+      if (Math.abs(cur.scrollTop - top) < 0.5 && (!s.scaled || cur.offset === o)) return;
       if (Math.abs(el.scrollTop - top) >= 0.5) el.scrollTop = top;
       // Scaled, the browser may round the scroll top; the offset stays exact. Unscaled, both are the scroll top.
       update(s.scaled ? { offset: o, scrollTop: el.scrollTop } : { offset: el.scrollTop, scrollTop: el.scrollTop });
@@ -163,41 +188,37 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
       scrollToIndex: (index, align = 'auto') => {
         const el = scroller.current;
         if (!el || index < 0 || index >= count) return;
-        const to = scrollTarget(index, rowHeight, head.current?.offsetHeight ?? 0, latest.current.pos.offset, el.clientHeight, align);
+        // The viewport as last measured (ResizeObserver): reading it here would force a layout mid-commit.
+        const vp = measured(latest.current.viewport, el, head.current);
+        const to = scrollTarget(index, rowHeight, vp.header, latest.current.pos.offset, vp.client, align);
         if (to !== null) moveTo(to);
       },
-      pageSize: () => Math.max(1, Math.floor(((scroller.current?.clientHeight ?? rowHeight * 10) - (head.current?.offsetHeight ?? 0)) / rowHeight) - 1),
+      pageSize: () => {
+        const el = scroller.current;
+        const vp = el ? measured(latest.current.viewport, el, head.current) : { client: rowHeight * 10, header: 0 };
+        return Math.max(1, Math.floor((vp.client - vp.header) / rowHeight) - 1);
+      },
       focus: () => scroller.current?.focus(),
     }),
     [count, rowHeight, moveTo],
   );
 
-  const v = useVirtualizer({
-    count: Math.ceil(count / BLOCK),
-    getScrollElement: () => scroller.current,
-    estimateSize: (b) => Math.min(BLOCK, count - b * BLOCK) * rowHeight,
-    overscan: 1,
-    // The position is this list's offset into the uncapped rows; scrolls it asks for go through moveTo.
-    initialOffset: () => latest.current.pos.offset,
-    observeElementOffset: (_instance, cb) => {
-      offsetListener.current = cb;
-      cb(latest.current.pos.offset, false);
-      return () => {
-        offsetListener.current = null;
-      };
-    },
-    scrollToFn: (offset) => moveTo(offset),
-  });
-  const items = v.getVirtualItems();
-  const first = items.length ? items[0].index * BLOCK : 0;
-  const last = items.length ? Math.min(count, (items[items.length - 1].index + 1) * BLOCK) - 1 : -1;
+  const { first, last } = renderedRange(count, rowHeight, pos.offset, viewport.client);
   useEffect(() => {
     onRangeChange?.(first, last);
   }, [first, last, onRangeChange]);
 
   const base = baseRowOf(scale, first);
-  const rows: ReactNode[] = [];
-  for (let i = first; i <= last; i++) rows.push(renderRow(i, (i - base) * rowHeight));
+  // Scrolling within the rendered blocks changes only the layer's place: the same row elements are reused,
+  // so React skips them without calling the caller's renderRow again.
+  // As many slots as the most rows ever rendered at once for this viewport (renderedRange spans at most
+  // ceil(viewport / block) + 3 blocks), so any rendered range fills every slot: a jump reuses all rows.
+  const slots = (Math.ceil(Math.max(0, viewport.client) / (BLOCK * rowHeight)) + 3) * BLOCK;
+  const rows = useMemo(() => {
+    const out: ReactNode[] = [];
+    for (let i = first; i <= last; i++) out.push(renderRow(i, (i - base) * rowHeight, i % slots));
+    return out;
+  }, [first, last, base, rowHeight, renderRow, slots]);
   const layer = scale.scaled ? layerTop(pos.scrollTop, pos.offset, base, rowHeight) : 0;
 
   return (
