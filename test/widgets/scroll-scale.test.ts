@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { BASE_STEP, baseRowOf, clampOffset, layerTop, MAX_SCROLL_HEIGHT, offsetOf, rowAt, scrollScale, scrollTopOf } from '../../src/widgets/virtual-list/scroll-scale';
-import { BLOCK, renderedRange, scrollTarget } from '../../src/widgets/virtual-list/VirtualList';
+import { BLOCK, scrollTarget } from '../../src/widgets/virtual-list/VirtualList';
 
 const ROW = 20;
 const VISIBLE = 600;
 
 /**
  * The rows VirtualList renders at an offset: the blocks of BLOCK rows in view plus one spare block each side
- * (a model of `renderedRange`, checked against it below).
+ * (its virtualizer's overscan of 1; the e2e specs check the rows on screen).
  */
 function rendered(count: number, offset: number, visible: number): { first: number; last: number } {
   const lastBlock = Math.ceil(count / BLOCK) - 1;
@@ -125,16 +125,11 @@ describe('scroll scale', () => {
     expect(scrollTarget(0, ROW, 24, mid, VISIBLE + 48, 'auto')).toBe(0);
   });
 
-  it('renders the blocks in view plus one each side, in constant time, whatever the count', () => {
-    for (const count of [0, 1, 15, 16, 17, 1000, 1_000_000, 100_000_000]) {
+  it('renders the blocks in view plus one each side, never more rows than VirtualList has slots for', () => {
+    for (const count of [1, 15, 16, 17, 1000, 1_000_000, 100_000_000]) {
       const max = Math.max(0, count * ROW - VISIBLE);
       for (const o of [0, 1, 19.9999999, 20, 319, 320, 321, max / 3, max / 2, max - 1, max]) {
-        const got = renderedRange(count, ROW, o, VISIBLE);
-        if (count === 0) {
-          expect(got.last).toBeLessThan(got.first);
-          continue;
-        }
-        expect(got).toEqual(rendered(count, o, VISIBLE));
+        const got = rendered(count, o, VISIBLE);
         // Every row in the viewport is rendered.
         expect(got.first).toBeLessThanOrEqual(rowAt(o, ROW));
         expect(got.last).toBeGreaterThanOrEqual(Math.min(count - 1, rowAt(o + VISIBLE - 1, ROW)));

@@ -2,21 +2,22 @@
  * A virtualized ARIA grid: only the rows near the viewport exist in the DOM, so any number of rows scrolls
  * smoothly. It knows nothing of what the rows are: the caller renders each row and the header.
  *
- * Rows have one fixed height, so the rows to render are plain arithmetic on the offset (`renderedRange`):
- * no per-row or per-block bookkeeping, nothing that grows with the number of rows — a general virtualizer
- * keeps one measurement object per item and rebuilds them all when the count changes, a long main-thread
- * task for a million frames. Rows are rendered by *blocks* of BLOCK rows: the blocks in view plus one
- * spare block each side, so scrolling within a block renders nothing new (the rendered rows are memoized
- * on the range) and the caller hears of a new range only when a block boundary is crossed.
+ * Rows have one fixed height, and the virtualizer (@tanstack/react-virtual) tracks *blocks* of BLOCK rows
+ * rather than rows, so its bookkeeping (a flat array of offsets, rebuilt when the count changes) stays small
+ * for a million frames. The rows of the blocks in view plus one spare block each side are rendered, so
+ * scrolling within a block renders nothing new (the rendered rows are memoized on the range) and the caller
+ * hears of a new range only when a block boundary is crossed. The virtualizer is fed this list's own offset
+ * and viewport size (below) and never reads layout itself.
  *
  * Past MAX_SCROLL_HEIGHT of rows the body is capped (browsers cannot lay out taller elements; see
  * scroll-scale.ts) and the position is kept as an *offset* into the uncapped rows: the scrollbar maps
  * proportionally onto it, while the wheel, the keyboard and scrollToIndex move it by exact pixels, so every
  * row — the last included — can be reached. Rows are then drawn in a layer placed at the viewport; the
- * range is computed from that offset (not the scroller's scroll top), so its blocks are the uncapped ones.
+ * virtualizer is given that offset (not the scroller's scroll top), so its blocks are the uncapped ones.
  */
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { baseRowOf, clampOffset, layerTop, MAX_SCROLL_HEIGHT, offsetOf, rowAt, scrollScale, scrollTopOf } from './scroll-scale';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { baseRowOf, clampOffset, layerTop, MAX_SCROLL_HEIGHT, offsetOf, scrollScale, scrollTopOf } from './scroll-scale';
 import './virtual-list.css';
 
 export const BLOCK = 16;
@@ -66,18 +67,6 @@ export function scrollTarget(index: number, rowHeight: number, header: number, s
   return null;
 }
 
-/**
- * The rows rendered at an offset: the blocks of BLOCK rows that the viewport (`viewportPx` tall, from the
- * offset) touches, plus one spare block each side. Constant time whatever the count; last < first when empty.
- */
-export function renderedRange(count: number, rowHeight: number, offset: number, viewportPx: number): { first: number; last: number } {
-  if (count <= 0) return { first: 0, last: -1 };
-  const lastBlock = Math.ceil(count / BLOCK) - 1;
-  const firstBlock = Math.min(lastBlock, Math.max(0, Math.floor(rowAt(offset, rowHeight) / BLOCK) - 1));
-  const endBlock = Math.max(firstBlock, Math.min(lastBlock, Math.floor(rowAt(offset + Math.max(0, viewportPx), rowHeight) / BLOCK) + 1));
-  return { first: firstBlock * BLOCK, last: Math.min(count, (endBlock + 1) * BLOCK) - 1 };
-}
-
 /** Pixels a wheel event asks for, whatever unit it counts in. */
 function wheelPixels(e: WheelEvent, rowHeight: number, page: number): number {
   return e.deltaMode === WheelEvent.DOM_DELTA_LINE ? e.deltaY * rowHeight : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? e.deltaY * page : e.deltaY;
@@ -108,11 +97,16 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
   latest.current.scale = scale;
   latest.current.viewport = viewport;
 
+  /** The virtualizer's subscriptions to the offset and the viewport size (it reads neither from the DOM). */
+  const offsetListener = useRef<((offset: number, isScrolling: boolean) => void) | null>(null);
+  const rectListener = useRef<((rect: { width: number; height: number }) => void) | null>(null);
+
   const update = useCallback((next: Position) => {
     const cur = latest.current.pos;
     if (cur.offset === next.offset && cur.scrollTop === next.scrollTop) return;
     latest.current.pos = next;
     setPos(next);
+    offsetListener.current?.(next.offset, false);
   }, []);
 
   /**
@@ -203,7 +197,35 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
     [count, rowHeight, moveTo],
   );
 
-  const { first, last } = renderedRange(count, rowHeight, pos.offset, viewport.client);
+  const v = useVirtualizer({
+    count: Math.ceil(count / BLOCK),
+    getScrollElement: () => scroller.current,
+    estimateSize: (b) => Math.min(BLOCK, count - b * BLOCK) * rowHeight,
+    overscan: 1,
+    initialOffset: () => latest.current.pos.offset,
+    initialRect: { width: 0, height: viewport.client },
+    observeElementOffset: (_instance, cb) => {
+      offsetListener.current = cb;
+      cb(latest.current.pos.offset, false);
+      return () => {
+        offsetListener.current = null;
+      };
+    },
+    observeElementRect: (_instance, cb) => {
+      rectListener.current = cb;
+      cb({ width: 0, height: latest.current.viewport.client });
+      return () => {
+        rectListener.current = null;
+      };
+    },
+    scrollToFn: (offset) => moveTo(offset),
+  });
+  useLayoutEffect(() => {
+    rectListener.current?.({ width: 0, height: viewport.client });
+  }, [viewport.client]);
+  const items = v.getVirtualItems();
+  const first = items.length ? items[0].index * BLOCK : 0;
+  const last = items.length ? Math.min(count, (items[items.length - 1].index + 1) * BLOCK) - 1 : -1;
   useEffect(() => {
     onRangeChange?.(first, last);
   }, [first, last, onRangeChange]);
@@ -211,8 +233,9 @@ export const VirtualList = forwardRef<VirtualListHandle, VirtualListProps>(funct
   const base = baseRowOf(scale, first);
   // Scrolling within the rendered blocks changes only the layer's place: the same row elements are reused,
   // so React skips them without calling the caller's renderRow again.
-  // As many slots as the most rows ever rendered at once for this viewport (renderedRange spans at most
-  // ceil(viewport / block) + 3 blocks), so any rendered range fills every slot: a jump reuses all rows.
+  // As many slots as the most rows ever rendered at once for this viewport (the blocks in view span at most
+  // ceil(viewport / block) + 1, plus a spare block each side), so any rendered range fills every slot: a jump
+  // reuses all rows.
   const slots = (Math.ceil(Math.max(0, viewport.client) / (BLOCK * rowHeight)) + 3) * BLOCK;
   const rows = useMemo(() => {
     const out: ReactNode[] = [];
