@@ -363,12 +363,15 @@ export class TcpReassembly {
     while (hi < this.pieceCount && this.pieceFrame[hi] === frame) hi++;
     let mine = 0;
     for (let k = lo; k < hi; k++) if (this.isMine(k, flow, from, to)) mine++;
+    // A PDU whose protocol saw it was whole only when this segment came, with none of this segment's bytes.
+    const before = this.pduCount === 0 ? -1 : this.completedBeforeHere(frame, flow);
+    if (before >= 0) this.handOnPdu(before, payload, pinfo, tree, seg);
     if (mine === 0) {
       handOn(payload, pinfo, tree, seg, false);
       return;
     }
     // The pieces' items come first, inside TCP, in payload order.
-    let handedOn = false;
+    let handedOn = before >= 0;
     if (tree.recording) {
       tree.reopen(seg.item);
       for (let k = lo; k < hi; k++) {
@@ -389,15 +392,7 @@ export class TcpReassembly {
         handedOn = true;
       }
       const pdu = this.piecePdu[k];
-      if (this.pduDone[pdu] === frame && this.pduLast[pdu] === k) {
-        const bytes = this.gather(pdu, payload, pinfo);
-        if (bytes) {
-          const view = this.pduView(bytes, bytes.length, tree);
-          if (tree.recording) this.showSegments(pdu, view, tree);
-          handOn(view, pinfo, tree, seg, false);
-          handedOn = true;
-        }
-      }
+      if (this.pduDone[pdu] === frame && this.pduLast[pdu] === k && this.handOnPdu(pdu, payload, pinfo, tree, seg)) handedOn = true;
       pos = Math.max(pos, at + this.pieceLength[k]);
     }
     if (pos < payload.length) {
@@ -405,6 +400,33 @@ export class TcpReassembly {
       handedOn = true;
     }
     if (!handedOn) pinfo.appendInfoSep(' ', '[TCP segment of a reassembled PDU]');
+  }
+
+  /** Puts PDU `pdu` together, draws its segments and hands it on; false when its bytes are not at hand. */
+  private handOnPdu(pdu: number, payload: ByteView, pinfo: PacketInfo, tree: ProtoTree, seg: TcpSegment): boolean {
+    const bytes = this.gather(pdu, payload, pinfo);
+    if (!bytes) return false;
+    const view = this.pduView(bytes, bytes.length, tree);
+    if (tree.recording) this.showSegments(pdu, view, tree);
+    handOn(view, pinfo, tree, seg, false);
+    return true;
+  }
+
+  /** The PDU of `flow` completed in `frame` whose last piece is in an earlier frame, or -1. */
+  private completedBeforeHere(frame: number, flow: number): number {
+    let lo = 0;
+    let hi = this.doneCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.pduDone[this.donePdu[mid]] < frame) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.doneCount && this.pduDone[this.donePdu[i]] === frame; i++) {
+      const pdu = this.donePdu[i];
+      const last = this.pduLast[pdu];
+      if (this.pduFlow[pdu] === flow && last >= 0 && this.pieceFrame[last] !== frame) return pdu;
+    }
+    return -1;
   }
 
   /** Whether piece k lies in this segment's payload (by flow and place) and belongs to a PDU (not RESENT). */

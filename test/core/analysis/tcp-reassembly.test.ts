@@ -65,10 +65,39 @@ const lines = {
   },
 };
 
+/**
+ * Header lines that may fold (a line starting with a space continues the one before, RFC 5322 §2.2.3): a line
+ * is whole only once the first byte of the next line shows it does not continue — after the segment it is in.
+ */
+const folded = {
+  abbrev: 'toyfold',
+  dissect: (view: ByteView, pinfo: PacketInfo, tree: ProtoTree) => {
+    let start = 0;
+    for (;;) {
+      let end = -1;
+      for (let i = start; i + 1 < view.length; i++) {
+        if (view.u8(i) === 0x0a && view.u8(i + 1) !== 0x20) {
+          end = i + 1;
+          break;
+        }
+      }
+      if (end < 0 && start < view.length && !pinfo.canDesegment) end = view.length; // a PDU ends with its data
+      if (end < 0) {
+        if (pinfo.canDesegment) pinfo.desegment(start, DESEGMENT_ONE_MORE_SEGMENT);
+        return view.length;
+      }
+      pinfo.setProtocol('TOYFOLD');
+      tree.add(toyFields.body, view, start, end - start, view.bytes(start, end - start));
+      start = end;
+    }
+  },
+};
+
 beforeAll(() => {
   registerProtocols();
   tables.tcpPort.add(7777, toy);
   tables.tcpPort.add(7778, lines);
+  tables.tcpPort.add(7779, folded);
 });
 
 const CLIENT = { mac: mac('00:00:00:00:00:01'), ip: ipv4('10.0.0.1') };
@@ -220,6 +249,22 @@ describe('TCP reassembly for a length-prefixed protocol', () => {
     expect(d[4].value('tcp.reassembled.length')).toBe('20');
     expect(d[4].info).toBe('line of 20 bytes');
     expect(d[4].every('tcp.segment_data').map((n) => n.length)).toEqual([11, 5]);
+  });
+
+  it('dissects a PDU found whole only when a later segment came, in that segment\'s frame', () => {
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const chunks = ['a: 1\n', 'b: 2\n', 'c'];
+    let at = 0;
+    const d = dissectSequence(connection(7779, chunks.map((t) => ({ seq: (at += t.length) - t.length, data: enc(t) }))));
+    // "a: 1\n" is known to end only when "b" arrives (frame 5), which holds none of its bytes.
+    expect(d[3].value('tcp.reassembled_in')).toBe('5');
+    expect(every(d[4], 'tcp.segment')).toBe('4');
+    expect(d[4].value('tcp.reassembled.length')).toBe('5');
+    expect(d[4].every('toy.body').map((n) => n.value)).toEqual(['613a20310a']);
+    expect(d[4].value('tcp.reassembled_in')).toBe('6');
+    expect(every(d[5], 'tcp.segment')).toBe('5');
+    expect(d[5].every('toy.body').map((n) => n.value)).toEqual(['623a20320a']);
+    expect(d[5].info).not.toMatch(/reassembled PDU\]$/);
   });
 
   it('hands a payload on as it stands when the segment has no analysed stream (a lone dissection)', () => {
