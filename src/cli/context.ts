@@ -17,6 +17,13 @@ export class CliError extends Error {
   }
 }
 
+/** Files the command opened: closed when it ends (a handle left to the garbage collector makes Node warn). */
+const openFiles: NodeFileSource[] = [];
+
+export async function closeOpenFiles(): Promise<void> {
+  while (openFiles.length) await openFiles.pop()!.close().catch(() => undefined);
+}
+
 export async function openSession(path: string | undefined): Promise<CaptureSession> {
   if (!path) throw new UsageError('a capture file is required');
   let src: NodeFileSource;
@@ -25,6 +32,7 @@ export async function openSession(path: string | undefined): Promise<CaptureSess
   } catch (e) {
     throw new CliError(`cannot open ${path}: ${(e as Error).message}`, EXIT_UNREADABLE);
   }
+  openFiles.push(src);
   try {
     return await CaptureSession.open(src);
   } catch (e) {

@@ -33,29 +33,10 @@ export function compileCliFilter(text: string): CompiledFilter {
 }
 
 /**
- * Calls `each(first, last)` for every run of consecutive frames the filter keeps (all frames without a
- * filter), so a command dissects for its output only the frames it prints.
+ * The frames a `-Y` filter keeps, as a bitset over the capture (bit k = frame k + 1), or null without a filter
+ * (every frame): the command then dissects for its output, in one walk, only the frames marked.
  */
-export async function forEachMatchingRun(
-  session: CaptureSession,
-  filter: CompiledFilter | null,
-  each: (first: number, last: number) => Promise<void>,
-): Promise<void> {
-  const total = session.frameCount;
-  if (total === 0) return;
-  if (!filter || filter.matchesAll) {
-    await each(1, total);
-    return;
-  }
-  const bits = await session.filter(filter, 1, total);
-  let run = -1;
-  for (let n = 1; n <= total + 1; n++) {
-    const k = n - 1;
-    const on = n <= total && ((bits[k >> 3] >> (k & 7)) & 1) === 1;
-    if (on && run < 0) run = n;
-    if (!on && run >= 0) {
-      await each(run, n - 1);
-      run = -1;
-    }
-  }
+export async function matchingFrames(session: CaptureSession, filter: CompiledFilter | null): Promise<Uint8Array | null> {
+  if (!filter || filter.matchesAll || session.frameCount === 0) return null;
+  return session.filter(filter, 1, session.frameCount);
 }

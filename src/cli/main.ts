@@ -1,6 +1,6 @@
 import { Output } from './output';
 import { UsageError } from './args';
-import { CliError, EXIT_UNREADABLE, EXIT_USAGE } from './context';
+import { CliError, closeOpenFiles, EXIT_UNREADABLE, EXIT_USAGE } from './context';
 import { info } from './commands/info';
 import { list } from './commands/list';
 import { fields } from './commands/fields';
@@ -52,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`fathom: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT_UNREADABLE;
+  } finally {
+    await closeOpenFiles();
   }
 }
 

@@ -283,11 +283,15 @@ export class CaptureSession {
     };
   }
 
-  /** Summary rows (the packet list) for frames first..last, in order. */
-  async list(first: number, last: number, each: (row: ListRow, pinfo: Readonly<PacketInfo>) => void): Promise<void> {
+  /**
+   * Summary rows (the packet list) for frames first..last, in order; with `selected` (bit k = frame
+   * first + k, as `filter` returns it) only for the frames it marks, in the same one walk over the file.
+   */
+  async list(first: number, last: number, each: (row: ListRow, pinfo: Readonly<PacketInfo>) => void, selected?: Uint8Array | null): Promise<void> {
     await this.ensureFirstPass();
     const wanted = new Uint8Array(fieldCount());
     await this.walkSpans(first, last, (n, buf, at, length) => {
+      if (selected && !isSelected(selected, n - first)) return;
       const rec = this.record(n, buf, at, length);
       this.tree.reset(false, wanted);
       this.pinfo.columns = true;
@@ -300,7 +304,7 @@ export class CaptureSession {
    * The values of the given fields for frames first..last, like `tshark -T fields -E occurrence=f`: the
    * first occurrence of each field, formatted as tshark prints it, '' where absent.
    */
-  async fields(ids: string[], first: number, last: number, each: (frame: number, values: string[]) => void): Promise<void> {
+  async fields(ids: string[], first: number, last: number, each: (frame: number, values: string[]) => void, selected?: Uint8Array | null): Promise<void> {
     const wanted = new Uint8Array(fieldCount());
     const infos: (FieldInfo | null)[] = ids.map((id) => {
       if (id in COLUMN_FIELDS) return null;
@@ -313,6 +317,7 @@ export class CaptureSession {
     await this.ensureFirstPass();
     const out: string[] = new Array(ids.length).fill('');
     await this.walkFrames(first, last, (n, bytes) => {
+      if (selected && !isSelected(selected, n - first)) return;
       const rec = this.record(n, bytes);
       this.tree.reset(false, wanted);
       this.pinfo.columns = needRow;
@@ -521,6 +526,11 @@ export class CaptureSession {
     }
     return { follower, missed };
   }
+}
+
+/** Bit k of a frame bitset (byte k >> 3, bit k & 7). */
+function isSelected(bits: Uint8Array, k: number): boolean {
+  return ((bits[k >> 3] >> (k & 7)) & 1) === 1;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { parseArgs, single, UsageError } from '../args';
 import { CliError, EXIT_USAGE, openSession, reportWarnings } from '../context';
-import { compileCliFilter, forEachMatchingRun } from '../filter-option';
+import { compileCliFilter, matchingFrames } from '../filter-option';
 import { UnknownFieldError } from '../../core/session';
 import { fieldById } from '../../core/dissect/field-registry';
 import { registerProtocols } from '../../core/protocols/index';
@@ -20,7 +20,8 @@ export async function fields(argv: string[], out: Output): Promise<number> {
   reportWarnings(session);
   out.line(ids.join('\t'));
   try {
-    await forEachMatchingRun(session, filter, (a, b) => session.fields(ids, a, b, (_n, values) => out.line(values.join('\t'))));
+    const selected = await matchingFrames(session, filter);
+    await session.fields(ids, 1, session.frameCount, (_n, values) => out.line(values.join('\t')), selected);
   } catch (e) {
     if (e instanceof UnknownFieldError) throw new CliError(e.message, EXIT_USAGE);
     throw e;

@@ -1,6 +1,6 @@
 import { parseArgs, single } from '../args';
 import { openSession, reportWarnings } from '../context';
-import { compileCliFilter, forEachMatchingRun } from '../filter-option';
+import { compileCliFilter, matchingFrames } from '../filter-option';
 import type { Output } from '../output';
 
 /** `fathom list FILE [-Y FILTER] [--json]`: one summary line per frame. */
@@ -13,15 +13,19 @@ export async function list(argv: string[], out: Output): Promise<number> {
   const json = args.flags.has('--json');
   if (json) out.line('[');
   let first = true;
-  await forEachMatchingRun(session, filter, (a, b) =>
-    session.list(a, b, (r) => {
+  const selected = await matchingFrames(session, filter);
+  await session.list(
+    1,
+    session.frameCount,
+    (r) => {
       if (json) {
         out.line((first ? '' : ',') + JSON.stringify(r));
         first = false;
       } else {
         out.line(`${r.number}\t${r.time}\t${r.source}\t${r.destination}\t${r.protocol}\t${r.length}\t${r.info}`);
       }
-    }),
+    },
+    selected,
   );
   if (json) out.line(']');
   return 0;
