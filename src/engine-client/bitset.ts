@@ -6,41 +6,6 @@
  * copies the chunks' lists into one array (`concatFrames`, a memory copy).
  */
 
-/** Copies a chunk's bitset (bit k = frame first + k, first − 1 a multiple of 8) into the capture-wide set. */
-export function mergeChunk(into: Uint8Array, first: number, chunk: Uint8Array): void {
-  const at = (first - 1) >> 3;
-  into.set(chunk.subarray(0, Math.min(chunk.length, into.length - at)), at);
-}
-
-export function countBits(bits: Uint8Array, frames: number): number {
-  let n = 0;
-  const full = frames >> 3;
-  for (let i = 0; i < full; i++) {
-    let b = bits[i];
-    b = b - ((b >> 1) & 0x55);
-    b = (b & 0x33) + ((b >> 2) & 0x33);
-    n += (b + (b >> 4)) & 0x0f;
-  }
-  for (let k = full << 3; k < frames; k++) if (bits[k >> 3] & (1 << (k & 7))) n++;
-  return n;
-}
-
-/** The frame numbers whose bit is set, ascending. */
-export function framesOf(bits: Uint8Array, frames: number): Uint32Array {
-  const out = new Uint32Array(countBits(bits, frames));
-  let j = 0;
-  for (let i = 0; i < bits.length; i++) {
-    const b = bits[i];
-    if (b === 0) continue;
-    for (let k = 0; k < 8; k++) {
-      const n = (i << 3) + k;
-      if (n >= frames) break;
-      if (b & (1 << k)) out[j++] = n + 1;
-    }
-  }
-  return out;
-}
-
 /** Frame ranges [first, last] covering 1..frames in steps of `size` (a multiple of 8, so chunks stay byte-aligned). */
 export function chunkRanges(frames: number, size: number): [number, number][] {
   const step = Math.max(8, size - (size % 8));
