@@ -88,14 +88,11 @@ export interface GenerateStats {
 
 /** Writes the mixed capture to `path` (through a temporary name, so an interrupted run leaves nothing behind). */
 export function generateMixedCapture(path: string, frames: number, seed = DEFAULT_SEED): GenerateStats {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.partial`;
-  const writer = PcapWriter.toFile(tmp);
   const model = new TrafficModel(seed);
   const byKind: Record<string, number> = {};
-  try {
+  const writer = writeCapture(path, (w) => {
     const flows: { kind: string; frames: Generator<number> }[] = [];
-    while (writer.frames < frames) {
+    while (w.frames < frames) {
       while (flows.length < ACTIVE_FLOWS) flows.push(model.newFlow());
       const i = Math.floor(model.rng.float() * flows.length);
       const flow = flows[i];
@@ -104,9 +101,23 @@ export function generateMixedCapture(path: string, frames: number, seed = DEFAUL
         continue;
       }
       model.clock.now += 1 + Math.round(model.rng.exp(MEAN_GAP_MICROS));
-      writer.packet(model.clock.now, model.f.view());
+      w.packet(model.clock.now, model.f.view());
       byKind[flow.kind] = (byKind[flow.kind] ?? 0) + 1;
     }
+  });
+  return { frames: writer.frames, bytes: writer.size, byKind };
+}
+
+/**
+ * Writes a capture to `path` through a temporary name, so an interrupted or failed run leaves nothing
+ * behind; returns the closed writer (its frame and byte counts).
+ */
+function writeCapture(path: string, write: (writer: PcapWriter) => void): PcapWriter {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.partial`;
+  const writer = PcapWriter.toFile(tmp);
+  try {
+    write(writer);
     writer.close();
     renameSync(tmp, path);
   } catch (e) {
@@ -114,7 +125,7 @@ export function generateMixedCapture(path: string, frames: number, seed = DEFAUL
     if (existsSync(tmp)) unlinkSync(tmp);
     throw e;
   }
-  return { frames: writer.frames, bytes: writer.size, byKind };
+  return writer;
 }
 
 /** The follow benchmark's capture: one TCP connection that downloads `bytes` bytes (about 1,400 a segment). */
@@ -132,10 +143,7 @@ export function ensureBulkStream(bytes: number, options: { seed?: string; log?: 
   if (existsSync(path)) return { path, generated: false, seconds: 0, bytes: statSync(path).size };
   options.log?.(`generating ${path} (one TCP stream of ${bytes} bytes) …`);
   const t0 = performance.now();
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.partial`;
-  const writer = PcapWriter.toFile(tmp);
-  try {
+  const writer = writeCapture(path, (w) => {
     const rng = new Rng(options.seed ?? DEFAULT_SEED);
     const f = new FrameBuilder();
     const clock: Clock = { now: 1_700_000_000_000_000, followsGaps: true };
@@ -158,19 +166,13 @@ export function ensureBulkStream(bytes: number, options: { seed?: string; log?: 
     const put = (gaps: Generator<number>) => {
       for (const gap of gaps) {
         clock.now += gap;
-        writer.packet(clock.now, f.view());
+        w.packet(clock.now, f.view());
       }
     };
     put(s.handshake());
     put(s.send(SERVER, body));
     put(s.close(SERVER));
-    writer.close();
-    renameSync(tmp, path);
-  } catch (e) {
-    writer.close();
-    if (existsSync(tmp)) unlinkSync(tmp);
-    throw e;
-  }
+  });
   const seconds = (performance.now() - t0) / 1000;
   options.log?.(`  ${writer.frames} frames, ${(writer.size / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s`);
   return { path, generated: true, seconds, bytes: writer.size };
