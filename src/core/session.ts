@@ -15,6 +15,7 @@ import { endpointsOf, type Endpoint } from './analysis/endpoints';
 import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
 import type { PayloadTapRecord } from './dissect/taps';
 import { tcpReassemblyNeeds, tcpReassemblyOf } from './analysis/tcp-reassembly';
+import { firstPassPlainFrame } from './analysis/plain-frames';
 
 export interface CaptureInfo {
   name: string;
@@ -69,6 +70,14 @@ const COLUMN_FIELDS: Record<string, (r: ListRow) => string> = {
 
 export class UnknownFieldError extends Error {}
 
+export interface SessionOptions extends OpenOptions {
+  /**
+   * Whether the first pass takes its shortcut for plain Ethernet/IP/TCP-or-UDP frames
+   * (analysis/plain-frames.ts). On unless turned off: tests compare the two ways.
+   */
+  plainFrames?: boolean;
+}
+
 /**
  * Bytes of other frames loaded at once for the frames of one walk that complete reassembled PDUs; a longer
  * range is walked in parts, so memory stays bounded whatever the streams hold.
@@ -103,6 +112,7 @@ export class CaptureSession {
   private constructor(
     readonly capture: Capture,
     readonly name: string,
+    private readonly options: SessionOptions,
   ) {
     this.pinfo.otherFrame = (n) => this.others.get(n);
   }
@@ -166,13 +176,15 @@ export class CaptureSession {
     return frameBytes(this.capture, frame);
   }
 
-  static async open(source: ByteSource, options?: OpenOptions): Promise<CaptureSession> {
+  static async open(source: ByteSource, options: SessionOptions = {}): Promise<CaptureSession> {
     registerProtocols();
     const cap = await openCapture(source, options);
-    return new CaptureSession(cap, source.name);
+    return new CaptureSession(cap, source.name, options);
   }
 
   private firstPassDone: Promise<void> | null = null;
+  /** Frames the first pass took through its plain-frame shortcut (the rest went through `dissectFrame`). */
+  plainFrameCount = 0;
   /** Conversations of every type over the whole capture, gathered during the first pass. */
   private traffic: ConversationCollector | null = null;
 
@@ -190,12 +202,23 @@ export class CaptureSession {
       const traffic = new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
       const stopTraffic = traffic.attach(this.pinfo.taps);
       try {
+        const { index, interfaces } = this.capture;
+        const pinfo = this.pinfo;
+        const plain = this.options.plainFrames !== false;
+        pinfo.columns = false;
         // Spans, not a view per frame: this pass needs no standalone frame bytes.
         await forEachFrameSpan(this.capture, 1, this.frameCount, (n, buf, at, length) => {
-          this.tree.reset(false, nothing);
-          this.pinfo.columns = false;
-          dissectFrame(this.record(n, buf, at, length), this.pinfo, this.tree);
           if (onProgress && (n & 0xffff) === 0) onProgress(n);
+          const i = n - 1;
+          const ifaceIndex = index.iface[i];
+          const linkType = interfaces[ifaceIndex]?.linkType ?? 1;
+          if (plain && firstPassPlainFrame(buf, at, length, index.origLen[i], n, index.tsSec[i], index.tsNsec[i], linkType, ifaceIndex, pinfo)) {
+            this.plainFrameCount++;
+            return;
+          }
+          this.tree.reset(false, nothing);
+          pinfo.columns = false;
+          dissectFrame(this.record(n, buf, at, length), pinfo, this.tree);
         });
       } finally {
         this.pinfo.firstPass = false;

@@ -79,6 +79,9 @@ export class DissectorTable {
 export class HeuristicList {
   private readonly list: { abbrev: string; dissect: HeuristicDissector }[] = [];
   constructor(readonly name: string) {}
+  get size(): number {
+    return this.list.length;
+  }
   add(abbrev: string, dissect: HeuristicDissector): void {
     this.list.push({ abbrev, dissect });
   }

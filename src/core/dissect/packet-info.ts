@@ -25,6 +25,13 @@ export class AddressRef {
     this.at = view.start + offset;
   }
 
+  /** `set` with the address's position in `data` itself. */
+  setAt(kind: AddrKind, data: Uint8Array, at: number): void {
+    this.kind = kind;
+    this.data = data;
+    this.at = at;
+  }
+
   setText(text: string): void {
     this.kind = AddrKind.Text;
     this.text = text;

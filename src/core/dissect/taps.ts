@@ -84,12 +84,17 @@ const payloadRecord: PayloadTapRecord = { payload: null as unknown as ByteView, 
  * ICMP error are not reported: Wireshark's statistics skip error packets.
  */
 export function tapAddresses(pinfo: PacketInfo, name: string, kind: number, view: ByteView, srcOffset: number, dstOffset: number): void {
+  tapAddressesAt(pinfo, name, kind, view.data, view.start + srcOffset, view.start + dstOffset);
+}
+
+/** `tapAddresses` with the addresses' positions in `data` itself (the plain-frame path has no views). */
+export function tapAddressesAt(pinfo: PacketInfo, name: string, kind: number, data: Uint8Array, srcAt: number, dstAt: number): void {
   if (pinfo.inErrorPacket || !pinfo.taps.listening(name)) return;
   const r = addressRecord;
   r.kind = kind;
-  r.data = view.data;
-  r.srcAt = view.start + srcOffset;
-  r.dstAt = view.start + dstOffset;
+  r.data = data;
+  r.srcAt = srcAt;
+  r.dstAt = dstAt;
   r.srcPort = 0;
   r.dstPort = 0;
   r.stream = -1;

@@ -273,6 +273,45 @@ export function setTcpStateHook(hook: TcpStateHook | null): void {
   stateHook = hook;
 }
 
+/** The installed TCP-state module (the plain-frame path feeds it only when it is the one it knows). */
+export function currentTcpStateHook(): TcpStateHook | null {
+  return stateHook;
+}
+
+/**
+ * Reads a whole TCP header at `t` in `d` into `seg` as `dissectSegment` does before the state module sees
+ * it, for a header the caller has checked: `hlen` ≥ 20, all captured, and no longer than `segmentLength`
+ * (the bytes the IP layer gives TCP). The plain-frame path (analysis/plain-frames.ts) reads frames this way.
+ */
+export function readWholeHeader(seg: TcpSegment, d: Uint8Array, t: number, segmentLength: number): void {
+  seg.reset();
+  seg.item = -1;
+  seg.srcPort = u16At(d, t);
+  seg.dstPort = u16At(d, t + 2);
+  seg.seq = u32At(d, t + 4);
+  seg.ack = u32At(d, t + 8);
+  const offFlags = u16At(d, t + 12);
+  const hlen = (offFlags >> 12) * 4;
+  seg.hdrLen = hlen;
+  seg.flags = offFlags & 0xfff;
+  seg.window = u16At(d, t + 14);
+  seg.urgent = u16At(d, t + 18);
+  seg.payloadLen = segmentLength - hlen;
+  if (hlen > MIN_HEADER) prescanOptions(d, t, hlen, seg);
+  seg.seqShown = seg.seq;
+  seg.ackShown = seg.ack;
+  seg.nxtseqShown = (seg.seq + seg.payloadLen + (seg.flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0;
+  seg.windowShown = seg.window;
+}
+
+function u16At(d: Uint8Array, i: number): number {
+  return (d[i] << 8) | d[i + 1];
+}
+
+function u32At(d: Uint8Array, i: number): number {
+  return ((d[i] << 24) | (d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]) >>> 0;
+}
+
 /** One summary per nesting depth (TCP inside a tunnel inside TCP) so an inner segment never overwrites an outer one. */
 const segments: TcpSegment[] = [];
 let depth = 0;
@@ -342,7 +381,7 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
   const showLen = headerOk && !shortSegment && !inError;
   if (headerOk && !shortSegment) {
     seg.payloadLen = segLen;
-    if (hlen > MIN_HEADER && view.has(MIN_HEADER, hlen - MIN_HEADER)) prescanOptions(view, hlen, seg);
+    if (hlen > MIN_HEADER && view.has(MIN_HEADER, hlen - MIN_HEADER)) prescanOptions(view.data, view.start, hlen, seg);
   }
   const flags = seg.flags;
   seg.seqShown = seg.seq;
@@ -519,40 +558,43 @@ function addFlagItems(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree: 
   tree.close();
 }
 
-/** Reads the options a state module needs (MSS, window scale, SACK, timestamps) without building anything. */
-function prescanOptions(view: ByteView, hlen: number, seg: TcpSegment): void {
+/**
+ * Reads the options a state module needs (MSS, window scale, SACK, timestamps) without building anything,
+ * from the header at `h` in `d`, all `hlen` bytes of which the caller has checked are there.
+ */
+function prescanOptions(d: Uint8Array, h: number, hlen: number, seg: TcpSegment): void {
   let o = MIN_HEADER;
   while (o < hlen) {
-    const kind = view.u8(o);
+    const kind = d[h + o];
     if (kind === 0 || kind === 1) {
       o++;
       continue;
     }
     if (o + 1 >= hlen) return;
-    const len = view.u8(o + 1);
+    const len = d[h + o + 1];
     if (len < 2 || o + len > hlen) return;
     switch (kind) {
       case 2:
-        if (len === 4) seg.mss = view.u16(o + 2);
+        if (len === 4) seg.mss = u16At(d, h + o + 2);
         break;
       case 3:
-        if (len === 3) seg.wscaleShift = view.u8(o + 2);
+        if (len === 3) seg.wscaleShift = d[h + o + 2];
         break;
       case 4:
         seg.sackPermitted = true;
         break;
       case 5:
         for (let p = o + 2; p + 8 <= o + len && seg.sackCount < MAX_SACK_BLOCKS; p += 8) {
-          seg.sackLe[seg.sackCount] = view.u32(p);
-          seg.sackRe[seg.sackCount] = view.u32(p + 4);
+          seg.sackLe[seg.sackCount] = u32At(d, h + p);
+          seg.sackRe[seg.sackCount] = u32At(d, h + p + 4);
           seg.sackCount++;
         }
         break;
       case 8:
         if (len === 10) {
           seg.hasTimestamp = true;
-          seg.tsval = view.u32(o + 2);
-          seg.tsecr = view.u32(o + 6);
+          seg.tsval = u32At(d, h + o + 2);
+          seg.tsecr = u32At(d, h + o + 6);
         }
         break;
     }

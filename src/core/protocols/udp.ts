@@ -45,6 +45,11 @@ export function setUdpStreamHook(hook: UdpStreamHook | null): void {
   streamHook = hook;
 }
 
+/** The installed UDP stream numbering (the plain-frame path feeds it only when it is the one it knows). */
+export function currentUdpStreamHook(): UdpStreamHook | null {
+  return streamHook;
+}
+
 export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): number {
   const full = tree.full;
   const inError = pinfo.inErrorPacket;

@@ -1,0 +1,71 @@
+/**
+ * The first pass's plain-frame shortcut (src/core/analysis/plain-frames.ts) must leave exactly the state
+ * the dissectors leave: the same stream numbers, TCP analysis, stream times, list rows and conversation
+ * tables, over the bench generator's mixed traffic and over frames that must not take the shortcut.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateMixedCapture } from '../../../bench/generate';
+import { NodeFileSource } from '../../../src/cli/node-file-source';
+import { MemorySource } from '../../../src/core/capture/byte-source';
+import { CaptureSession } from '../../../src/core/session';
+import { firstPassOutcome } from '../../helpers/first-pass-ways';
+import { pcapFile, type PcapRecord } from '../../fixtures/capture-writer';
+import { hexBytes } from '../../helpers/dissect';
+
+describe('plain-frame first pass', () => {
+  it('leaves the state the dissectors leave on 20,000 frames of mixed traffic', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fathom-plain-'));
+    try {
+      const path = join(dir, 'mixed.pcap');
+      generateMixedCapture(path, 20_000, 'plain-frames');
+      const open = () => NodeFileSource.open(path);
+      const generic = await firstPassOutcome(open, false);
+      const plain = await firstPassOutcome(open, true);
+      expect(plain.length).toBe(20_000 + 5);
+      // Compared row by row first, so a difference names its frame.
+      for (let i = 0; i < generic.length; i++) if (plain[i] !== generic[i]) expect(plain[i]).toBe(generic[i]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  // Ethernet + IPv4 + TCP SYN from 10.0.0.1:40000 to 10.0.0.2:8080, with the IPv4 header's bytes swappable.
+  const eth = '00 11 22 33 44 55 66 77 88 99 aa bb 08 00';
+  const tcpSyn = '9c 40 1f 90 00 00 00 01 00 00 00 00 50 02 ff ff 00 00 00 00';
+  const v4 = (first: string, total: number, frag = '00 00', ttl = '40', proto = '06', rest = '') =>
+    `${first} 00 ${(total >> 8).toString(16).padStart(2, '0')} ${(total & 0xff).toString(16).padStart(2, '0')} 12 34 ${frag} ${ttl} ${proto} 00 00 0a 00 00 01 0a 00 00 02 ${rest}`;
+  const frames: [string, string][] = [
+    ['plain', `${eth} ${v4('45', 40)} ${tcpSyn}`],
+    ['IPv4 options (IHL 6)', `${eth} ${v4('46', 44, '00 00', '40', '06', '01 01 01 00')} ${tcpSyn}`],
+    ['fragment (MF)', `${eth} ${v4('45', 40, '20 00')} ${tcpSyn}`],
+    ['total length 0 (TSO)', `${eth} ${v4('45', 0)} ${tcpSyn}`],
+    ['total length past the frame', `${eth} ${v4('45', 60)} ${tcpSyn}`],
+    ['TCP header length past the segment', `${eth} ${v4('45', 40)} 9c 40 1f 90 00 00 00 01 00 00 00 00 f0 02 ff ff 00 00 00 00`],
+    ['UDP length past the datagram', `${eth} ${v4('45', 30, '00 00', '40', '11')} 9c 40 00 35 00 20 00 00 00 00`],
+    ['UDP to the Teredo port', `${eth} ${v4('45', 30, '00 00', '40', '11')} 9c 40 0d d8 00 0a 00 00 00 00`],
+    ['bogus version', `${eth} ${v4('55', 40)} ${tcpSyn}`],
+    ['VLAN tag', `00 11 22 33 44 55 66 77 88 99 aa bb 81 00 00 07 08 00 ${v4('45', 40)} ${tcpSyn}`],
+  ];
+
+  it.each(frames)('agrees on a frame it must %s', async (_name, hex) => {
+    const bytes = hexBytes(hex);
+    const records: PcapRecord[] = [
+      { sec: 1, frac: 0, data: bytes },
+      { sec: 1, frac: 5, data: bytes },
+    ];
+    const file = pcapFile(records);
+    const open = async () => new MemorySource('edge.pcap', [file]);
+    expect(await firstPassOutcome(open, true)).toEqual(await firstPassOutcome(open, false));
+  });
+
+  it('is taken by plain frames only', async () => {
+    const records = frames.map(([, hex], i) => ({ sec: 1, frac: i, data: hexBytes(hex) }));
+    const session = await CaptureSession.open(new MemorySource('edge.pcap', [pcapFile(records)]), { plainFrames: true });
+    await session.ensureFirstPass();
+    // Only the first case is plain: every other one must go to the dissectors.
+    expect(session.plainFrameCount).toBe(1);
+  });
+});
