@@ -15,7 +15,7 @@ import { endpointsOf, type Endpoint } from './analysis/endpoints';
 import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
 import type { PayloadTapRecord } from './dissect/taps';
 import { tcpReassemblyNeeds, tcpReassemblyOf } from './analysis/tcp-reassembly';
-import { firstPassPlainFrame } from './analysis/plain-frames';
+import { dissectPlainTransport, firstPassPlainFrame } from './analysis/plain-frames';
 
 export interface CaptureInfo {
   name: string;
@@ -72,7 +72,7 @@ export class UnknownFieldError extends Error {}
 
 export interface SessionOptions extends OpenOptions {
   /**
-   * Whether the first pass takes its shortcut for plain Ethernet/IP/TCP-or-UDP frames
+   * Whether the first pass and list rows take their shortcuts for plain Ethernet/IP/TCP-or-UDP frames
    * (analysis/plain-frames.ts). On unless turned off: tests compare the two ways.
    */
   plainFrames?: boolean;
@@ -313,13 +313,16 @@ export class CaptureSession {
   async list(first: number, last: number, each: (row: ListRow, pinfo: Readonly<PacketInfo>) => void, selected?: Uint8Array | null): Promise<void> {
     await this.ensureFirstPass();
     const wanted = new Uint8Array(fieldCount());
+    const plain = this.options.plainFrames !== false;
+    const pinfo = this.pinfo;
+    const tree = this.tree;
     await this.walkSpans(first, last, (n, buf, at, length) => {
       if (selected && !isSelected(selected, n - first)) return;
       const rec = this.record(n, buf, at, length);
-      this.tree.reset(false, wanted);
-      this.pinfo.columns = true;
-      dissectFrame(rec, this.pinfo, this.tree);
-      each(this.row(rec), this.pinfo);
+      tree.reset(false, wanted);
+      pinfo.columns = true;
+      if (!plain || !dissectPlainTransport(buf, at, length, rec.origLen, n, rec.tsSecs, rec.tsNsecs, rec.linkType, rec.iface, pinfo, tree)) dissectFrame(rec, pinfo, tree);
+      each(this.row(rec), pinfo);
     });
   }
 

@@ -4,8 +4,9 @@ import { CONVERSATION_TYPES } from '../../src/core/analysis/conversations';
 
 /**
  * Everything a first pass leaves behind, as later passes show it: per frame the stream numbers, the TCP
- * numbers and analysis results, the stream times and the list row (Info carries the analysis prefixes);
- * then every conversation table. Two first passes that agree here left the same state.
+ * numbers and analysis results, the stream times and the columns (Info carries the analysis prefixes);
+ * then every conversation table; then the list rows, which have a shortcut of their own. Two sessions that
+ * agree here left the same state and show the same rows.
  */
 const STATE_FIELDS = [
   'frame.number',
@@ -34,7 +35,7 @@ const STATE_FIELDS = [
   '_ws.col.Info',
 ];
 
-/** The outcome of a first pass over the capture `open` gives, with or without the plain-frame shortcut. */
+/** The outcome of a first pass and list rows over the capture `open` gives, with or without the plain-frame shortcuts. */
 export async function firstPassOutcome(open: () => Promise<ByteSource & { close?: () => Promise<void> }>, plainFrames: boolean): Promise<string[]> {
   const source = await open();
   try {
@@ -44,6 +45,10 @@ export async function firstPassOutcome(open: () => Promise<ByteSource & { close?
       out.push(values.join('\t'));
     });
     for (const type of CONVERSATION_TYPES) out.push(`${type} ${JSON.stringify(await session.conversations(type))}`);
+    // List rows take their own shortcut: each row with the frame's expert severity (the row's colour).
+    await session.list(1, session.frameCount, (row, pinfo) => {
+      out.push(`${JSON.stringify(row)} severity ${pinfo.expertSeverity}`);
+    });
     return out;
   } finally {
     await source.close?.();

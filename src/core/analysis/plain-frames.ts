@@ -1,7 +1,10 @@
 import { AddrKind, PortType, type PacketInfo } from '../dissect/packet-info';
-import { heuristics, tables } from '../dissect/dissector-tables';
+import { callDissector, heuristics, tables } from '../dissect/dissector-tables';
 import { tapAddressesAt, tapTransport } from '../dissect/taps';
+import { ByteView } from '../dissect/byte-view';
+import type { ProtoTree } from '../dissect/proto-tree';
 import { LinkType } from '../capture/link-types';
+import { reportException } from '../protocols/frame';
 import { TcpSegment, currentTcpStateHook, readWholeHeader } from '../protocols/tcp';
 import { currentUdpStreamHook } from '../protocols/udp';
 import { tcpAnalysisHook } from './tcp-analysis';
@@ -9,18 +12,25 @@ import { udpStreamHook, udpStreamsOf } from './udp-streams';
 import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
 
 /**
- * The first pass's shortcut for the frames most captures are made of: Ethernet II → IPv4 without options
- * or fragmentation, or IPv6 without extension headers → TCP or UDP whose payload no dissector claims, all
- * of it captured. The first pass records no tree item and builds no column, so for such a frame the
- * dissectors' only effects are the addresses and ports they note, the taps they report to and the stream
- * state they feed. This file reads those few header fields straight from the bytes and makes the same
- * calls in the same order (tcp-analysis's `observe`, udp-streams' numbering, the eth/ip/ipv6/tcp/udp taps),
- * so the state it leaves is the one `dissectFrame` would; a frame with anything else in it — another link
- * type or ethertype, options, fragments, a length that disagrees, a short or cut header, a port or heuristic
- * with a dissector, a Follow listener — is left to `dissectFrame` (the function returns false).
+ * Shortcuts for the frames most captures are made of — plain frames: Ethernet II → IPv4 without options or
+ * fragmentation, or IPv6 without extension headers → TCP or UDP, all of it captured — in the passes that
+ * record no tree item (the first pass, list rows).
  *
- * test/core/analysis/plain-frames.test.ts runs first passes with and without it and compares everything
- * that is recorded.
+ * - The first pass builds no column either, so for a plain frame whose payload no dissector claims, the
+ *   dissectors' only effects are the addresses and ports they note, the taps they report to and the stream
+ *   state they feed. `firstPassPlainFrame` reads those few header fields straight from the bytes and makes
+ *   the same calls in the same order (tcp-analysis's `observe`, udp-streams' numbering, the eth/ip/ipv6/
+ *   tcp/udp taps), so the state it leaves is the one `dissectFrame` would.
+ * - For list rows, the Ethernet and IP layers of a plain frame set nothing but the addresses (their Info
+ *   is overwritten by the transport's, and they add no expert item when the conditions below hold), so
+ *   `dissectPlainTransport` sets those and calls the TCP or UDP dissector itself on the transport's bytes.
+ *
+ * A frame with anything else in it — another link type or ethertype, options, fragments, a length that
+ * disagrees, a cut header, for the first pass a port or heuristic with a dissector or a Follow listener, for
+ * rows a layer that would add an expert item — is left to `dissectFrame` (the functions return false).
+ *
+ * test/core/analysis/plain-frames.test.ts and test/corpus/plain-frames.test.ts run passes with and without
+ * the shortcuts and compare everything they produce.
  */
 
 const ETHER_HEADER = 14;
@@ -29,12 +39,85 @@ const IPV6_HEADER = 40;
 const TCP_HEADER = 20;
 const UDP_HEADER = 8;
 
-/** One segment summary for the shortcut (tcp.ts keeps its own for the dissector). */
+/** Where the layers of the plain frame `readPlainHeaders` accepted last are (positions in its buffer). */
+const h = {
+  v6: false,
+  /** IP protocol / next header: 6 or 17. */
+  proto: 0,
+  /** The IP header, the transport header, and the bytes the IP layer gives the transport. */
+  n: 0,
+  t: 0,
+  tlen: 0,
+  srcAt: 0,
+  dstAt: 0,
+};
+
+/** Reads the Ethernet and IP headers of a frame into `h`; false unless the frame is plain. */
+function readPlainHeaders(d: Uint8Array, at: number, capLen: number, origLen: number, linkType: number): boolean {
+  if (linkType !== LinkType.ETHERNET || capLen !== origLen || capLen < ETHER_HEADER + IPV4_HEADER + UDP_HEADER) return false;
+  const end = at + capLen;
+  const etype = (d[at + 12] << 8) | d[at + 13];
+  const n = at + ETHER_HEADER;
+  if (etype === 0x0800) {
+    // Version 4, IHL 5; a total length that covers the header and fits the frame (0, "TSO", does not).
+    if (d[n] !== 0x45) return false;
+    const total = (d[n + 2] << 8) | d[n + 3];
+    if (total < IPV4_HEADER || n + total > end) return false;
+    // MF or a fragment offset: IP reassembly's business.
+    if ((((d[n + 6] << 8) | d[n + 7]) & 0x3fff) !== 0) return false;
+    h.v6 = false;
+    h.proto = d[n + 9];
+    h.t = n + IPV4_HEADER;
+    h.tlen = total - IPV4_HEADER;
+    h.srcAt = n + 12;
+    h.dstAt = n + 16;
+  } else if (etype === 0x86dd) {
+    if (d[n] >> 4 !== 6) return false;
+    const plen = (d[n + 4] << 8) | d[n + 5];
+    // A zero payload length (jumbograms, or an expert note) is left to the dissector.
+    if (plen === 0 || n + IPV6_HEADER + plen > end) return false;
+    h.v6 = true;
+    h.proto = d[n + 6];
+    h.t = n + IPV6_HEADER;
+    h.tlen = plen;
+    h.srcAt = n + 8;
+    h.dstAt = n + 24;
+  } else {
+    return false;
+  }
+  h.n = n;
+  return h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
+}
+
+/** What the Ethernet and IP dissectors leave in `pinfo` for a plain frame (`h`), taps included. */
+function enterPlainFrame(d: Uint8Array, at: number, capLen: number, frame: number, tsSecs: number, tsNsecs: number, linkType: number, iface: number, pinfo: PacketInfo): void {
+  pinfo.reset(frame, capLen, capLen, tsSecs, tsNsecs, linkType, iface);
+  pinfo.layers.push('eth', 'ethertype', h.v6 ? 'ipv6' : 'ip');
+  pinfo.dlDst.setAt(AddrKind.Ether, d, at);
+  pinfo.dlSrc.setAt(AddrKind.Ether, d, at + 6);
+  tapAddressesAt(pinfo, 'eth', AddrKind.Ether, d, at + 6, at);
+  const kind = h.v6 ? AddrKind.IPv6 : AddrKind.IPv4;
+  if (h.v6) {
+    pinfo.netSrc.setAt(kind, d, h.srcAt);
+    pinfo.netDst.setAt(kind, d, h.dstAt);
+    pinfo.pseudoSrc.setAt(kind, d, h.srcAt);
+    pinfo.pseudoDst.setAt(kind, d, h.dstAt);
+    pinfo.hopLimit = d[h.n + 7];
+    tapAddressesAt(pinfo, 'ipv6', kind, d, h.srcAt, h.dstAt);
+  } else {
+    tapAddressesAt(pinfo, 'ip', kind, d, h.srcAt, h.dstAt);
+    pinfo.netSrc.setAt(kind, d, h.srcAt);
+    pinfo.netDst.setAt(kind, d, h.dstAt);
+  }
+  pinfo.ipProto = h.proto;
+}
+
+/** One segment summary for the first pass's shortcut (tcp.ts keeps its own for the dissector). */
 const seg = new TcpSegment();
 
 /**
- * Does the first pass's work for frame `frame` (bytes at `at` in `d`) if it is a plain frame; returns false,
- * having changed nothing, when it is not.
+ * Does the first pass's work for frame `frame` (bytes at `at` in `d`) if it is a plain frame whose payload no
+ * dissector claims; returns false, having changed nothing, when it is not.
  */
 export function firstPassPlainFrame(
   d: Uint8Array,
@@ -48,108 +131,93 @@ export function firstPassPlainFrame(
   iface: number,
   pinfo: PacketInfo,
 ): boolean {
-  if (linkType !== LinkType.ETHERNET || capLen !== origLen || capLen < ETHER_HEADER + IPV4_HEADER + UDP_HEADER) return false;
-  const end = at + capLen;
-  const etype = (d[at + 12] << 8) | d[at + 13];
-  const n = at + ETHER_HEADER;
-  let v6: boolean;
-  let proto: number;
-  let t: number;
-  /** What the IP layer hands the transport (its reported length). */
-  let tlen: number;
-  if (etype === 0x0800) {
-    // Version 4, IHL 5; a total length that covers the header and fits the frame (0, "TSO", does not).
-    if (d[n] !== 0x45) return false;
-    const total = (d[n + 2] << 8) | d[n + 3];
-    if (total < IPV4_HEADER || n + total > end) return false;
-    // MF or a fragment offset: IP reassembly's business.
-    if ((((d[n + 6] << 8) | d[n + 7]) & 0x3fff) !== 0) return false;
-    v6 = false;
-    proto = d[n + 9];
-    t = n + IPV4_HEADER;
-    tlen = total - IPV4_HEADER;
-  } else if (etype === 0x86dd) {
-    if (d[n] >> 4 !== 6) return false;
-    const plen = (d[n + 4] << 8) | d[n + 5];
-    // A zero payload length (jumbograms, or an expert note) is left to the dissector.
-    if (plen === 0 || n + IPV6_HEADER + plen > end) return false;
-    v6 = true;
-    proto = d[n + 6];
-    t = n + IPV6_HEADER;
-    tlen = plen;
-  } else {
-    return false;
-  }
-
-  let srcPort: number;
-  let dstPort: number;
-  if (proto === 6) {
-    if (tlen < TCP_HEADER) return false;
+  if (!readPlainHeaders(d, at, capLen, origLen, linkType)) return false;
+  const t = h.t;
+  const tcp = h.proto === 6;
+  if (tcp) {
     const hlen = (d[t + 12] >> 4) * 4;
-    if (hlen < TCP_HEADER || hlen > tlen || currentTcpStateHook() !== tcpAnalysisHook) return false;
-    srcPort = (d[t] << 8) | d[t + 1];
-    dstPort = (d[t + 2] << 8) | d[t + 3];
-    if (claimed(tables.tcpPort, srcPort, dstPort) || heuristics.tcp.size !== 0 || pinfo.taps.listening('tcp.follow')) return false;
-  } else if (proto === 17) {
-    if (tlen < UDP_HEADER) return false;
-    const udpLen = (d[t + 4] << 8) | d[t + 5];
-    if (udpLen < UDP_HEADER || udpLen > tlen || currentUdpStreamHook() !== udpStreamHook) return false;
-    // A zero checksum over IPv6 is an expert item the dissector adds.
-    if (v6 && d[t + 6] === 0 && d[t + 7] === 0) return false;
-    srcPort = (d[t] << 8) | d[t + 1];
-    dstPort = (d[t + 2] << 8) | d[t + 3];
-    if (claimed(tables.udpPort, srcPort, dstPort) || heuristics.udp.size !== 0 || pinfo.taps.listening('udp.follow')) return false;
+    if (hlen < TCP_HEADER || hlen > h.tlen || currentTcpStateHook() !== tcpAnalysisHook) return false;
   } else {
-    return false;
+    const udpLen = (d[t + 4] << 8) | d[t + 5];
+    if (udpLen < UDP_HEADER || udpLen > h.tlen || currentUdpStreamHook() !== udpStreamHook) return false;
+    // A zero checksum over IPv6 is an expert item the dissector adds.
+    if (h.v6 && d[t + 6] === 0 && d[t + 7] === 0) return false;
   }
+  const srcPort = (d[t] << 8) | d[t + 1];
+  const dstPort = (d[t + 2] << 8) | d[t + 3];
+  const table = tcp ? tables.tcpPort : tables.udpPort;
+  if ((srcPort !== 0 && table.get(srcPort) !== undefined) || (dstPort !== 0 && table.get(dstPort) !== undefined)) return false;
+  if ((tcp ? heuristics.tcp : heuristics.udp).size !== 0 || pinfo.taps.listening(tcp ? 'tcp.follow' : 'udp.follow')) return false;
 
   // From here on the frame is plain: what the dissectors would do, in their order.
-  pinfo.reset(frame, capLen, origLen, tsSecs, tsNsecs, linkType, iface);
-  const layers = pinfo.layers;
-  layers.push('eth', 'ethertype', v6 ? 'ipv6' : 'ip', proto === 6 ? 'tcp' : 'udp');
-  pinfo.dlDst.setAt(AddrKind.Ether, d, at);
-  pinfo.dlSrc.setAt(AddrKind.Ether, d, at + 6);
-  tapAddressesAt(pinfo, 'eth', AddrKind.Ether, d, at + 6, at);
-  const kind = v6 ? AddrKind.IPv6 : AddrKind.IPv4;
-  const srcAt = v6 ? n + 8 : n + 12;
-  const dstAt = v6 ? n + 24 : n + 16;
-  if (v6) {
-    pinfo.netSrc.setAt(kind, d, srcAt);
-    pinfo.netDst.setAt(kind, d, dstAt);
-    pinfo.pseudoSrc.setAt(kind, d, srcAt);
-    pinfo.pseudoDst.setAt(kind, d, dstAt);
-    pinfo.hopLimit = d[n + 7];
-    tapAddressesAt(pinfo, 'ipv6', kind, d, srcAt, dstAt);
-  } else {
-    tapAddressesAt(pinfo, 'ip', kind, d, srcAt, dstAt);
-    pinfo.netSrc.setAt(kind, d, srcAt);
-    pinfo.netDst.setAt(kind, d, dstAt);
-  }
-  pinfo.ipProto = proto;
+  enterPlainFrame(d, at, capLen, frame, tsSecs, tsNsecs, linkType, iface, pinfo);
+  pinfo.layers.push(tcp ? 'tcp' : 'udp');
   pinfo.srcPort = srcPort;
   pinfo.dstPort = dstPort;
-
-  if (proto === 6) {
+  if (tcp) {
     pinfo.protocol = 'TCP';
     pinfo.portType = PortType.TCP;
-    readWholeHeader(seg, d, t, tlen);
+    readWholeHeader(seg, d, t, h.tlen);
     tcpAnalysisHook.observe(seg, pinfo);
     // The hook's other first-pass calls do nothing for a segment outside an ICMP error, and a payload no
     // dissector takes is never held for reassembly: only the tap remains.
     tapTransport(pinfo, 'tcp', srcPort, dstPort, seg.stream);
-    if (seg.payloadLen > 0) layers.push('data');
+    if (seg.payloadLen > 0) pinfo.layers.push('data');
   } else {
     pinfo.protocol = 'UDP';
     pinfo.portType = PortType.UDP;
     const udpLen = (d[t + 4] << 8) | d[t + 5];
-    const stream = udpStreamsOf(pinfo.state).number(v6 ? ADDR_IPV6 : ADDR_IPV4, d, srcAt, dstAt, srcPort, dstPort, pinfo, 0, udpLen > UDP_HEADER);
+    const stream = udpStreamsOf(pinfo.state).number(h.v6 ? ADDR_IPV6 : ADDR_IPV4, d, h.srcAt, h.dstAt, srcPort, dstPort, pinfo, 0, udpLen > UDP_HEADER);
     tapTransport(pinfo, 'udp', srcPort, dstPort, stream);
-    if (udpLen > UDP_HEADER) layers.push('data');
+    if (udpLen > UDP_HEADER) pinfo.layers.push('data');
   }
   return true;
 }
 
-/** Whether a dissector is registered on either port (tcp.ts and udp.ts try the lower one, then the higher). */
-function claimed(table: typeof tables.tcpPort, srcPort: number, dstPort: number): boolean {
-  return (srcPort !== 0 && table.get(srcPort) !== undefined) || (dstPort !== 0 && table.get(dstPort) !== undefined);
+/** Smallest Ethernet frame without FCS: a shorter packet is padded, and the padding is checked (eth.ts). */
+const MIN_ETHER_FRAME = 60;
+
+/**
+ * Dissects a plain frame for a pass that records no item (`tree.recording` false: list rows): the Ethernet
+ * and IP layers as their dissectors leave `pinfo`, then the TCP or UDP dissector on the transport's bytes.
+ * Returns false, having changed nothing, for a frame that is not plain or whose Ethernet or IP layer would
+ * add an expert item (they count towards the row's severity): a group source address, a TTL that IPv4
+ * flags, padding that is not zeros.
+ */
+export function dissectPlainTransport(
+  d: Uint8Array,
+  at: number,
+  capLen: number,
+  origLen: number,
+  frame: number,
+  tsSecs: number,
+  tsNsecs: number,
+  linkType: number,
+  iface: number,
+  pinfo: PacketInfo,
+  tree: ProtoTree,
+): boolean {
+  if (tree.recording || !readPlainHeaders(d, at, capLen, origLen, linkType)) return false;
+  if (d[at + 6] & 1) return false;
+  if (!h.v6) {
+    const ttl = d[h.n + 8];
+    const d0 = d[h.dstAt];
+    if (ttl < 5 || (d0 >= 224 && d0 <= 239)) return false;
+  }
+  const ipEnd = h.t + h.tlen;
+  for (let i = ipEnd; i < at + MIN_ETHER_FRAME && i < at + capLen; i++) if (d[i] !== 0) return false;
+  const handle = tables.ipProto.get(h.proto);
+  if (handle === undefined) return false;
+
+  enterPlainFrame(d, at, capLen, frame, tsSecs, tsNsecs, linkType, iface, pinfo);
+  pinfo.matchKey = h.proto;
+  const view = new ByteView(d, h.t, h.tlen, h.tlen, h.t - at, 0);
+  try {
+    callDissector(handle, view, pinfo, tree);
+  } catch (e) {
+    // As dissectFrame reports a dissector's exception.
+    tree.closeAll();
+    reportException(e, ByteView.ofFrameIn(d, at, capLen, origLen), pinfo, tree);
+  }
+  return true;
 }
