@@ -15,7 +15,7 @@ import { endpointsOf, type Endpoint } from './analysis/endpoints';
 import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
 import type { PayloadTapRecord } from './dissect/taps';
 import { tcpReassemblyNeeds, tcpReassemblyOf } from './analysis/tcp-reassembly';
-import { dissectPlainTransport, firstPassPlainFrame } from './analysis/plain-frames';
+import { dissectPlainTransport, filterPlainFrame, firstPassPlainFrame, plainFilterCovers } from './analysis/plain-frames';
 
 export interface CaptureInfo {
   name: string;
@@ -72,8 +72,8 @@ export class UnknownFieldError extends Error {}
 
 export interface SessionOptions extends OpenOptions {
   /**
-   * Whether the first pass and list rows take their shortcuts for plain Ethernet/IP/TCP-or-UDP frames
-   * (analysis/plain-frames.ts). On unless turned off: tests compare the two ways.
+   * Whether the first pass, list rows and header-only filters take their shortcuts for plain
+   * Ethernet/IP/TCP-or-UDP frames (analysis/plain-frames.ts). On unless turned off: tests compare the two ways.
    */
   plainFrames?: boolean;
 }
@@ -436,14 +436,22 @@ export class CaptureSession {
     if (!active.length || !wanted) return out;
     const mask: Uint8Array = wanted;
     const sources: Uint8Array[] = [new Uint8Array(0)];
+    // Filters that read only header fields of plain frames are tested on items read straight from the bytes.
+    const plain = this.options.plainFrames !== false && plainFilterCovers(mask);
+    const { index, interfaces } = this.capture;
     await this.walkFrames(first, last, (n, bytes) => {
       this.tree.reset(false, mask);
-      this.pinfo.columns = false;
-      dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+      const i = n - 1;
+      const linkType = interfaces[index.iface[i]]?.linkType ?? 1;
+      if (!plain || !filterPlainFrame(bytes, 0, bytes.length, index.origLen[i], n, linkType, this.pinfo.taps, this.tree, mask)) {
+        this.pinfo.columns = false;
+        dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+      }
       sources[0] = bytes;
       // Reassembled data sources of this frame follow the frame's bytes, at the index tree items carry.
-      sources.length = 1;
-      for (const s of this.tree.sources) sources.push(s.bytes);
+      if (sources.length !== 1) sources.length = 1;
+      const extra = this.tree.sources;
+      for (let k = 0; k < extra.length; k++) sources.push(extra[k].bytes);
       const k = n - first;
       for (const i of active) if (filters[i].matches(this.tree, sources)) out[i][k >> 3] |= 1 << (k & 7);
     });

@@ -2,12 +2,12 @@
  * The first pass's plain-frame shortcut over every shared capture: the state it leaves (stream numbers, TCP
  * analysis, stream times, list rows, conversation tables) must be the dissectors' own, frame by frame. The
  * real-world captures bring what generated traffic lacks: VLANs, tunnels, fragments, options, truncation,
- * retransmissions and port reuse.
+ * retransmissions and port reuse. The filters that read only header fields must keep the same frames too.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { NodeFileSource } from '../../src/cli/node-file-source';
-import { firstPassOutcome } from '../helpers/first-pass-ways';
+import { HEADER_FILTERS, filterOutcome, firstPassOutcome } from '../helpers/first-pass-ways';
 import { CAPTURES_DIR, corpusFiles, haveCaptures } from './corpus-env';
 
 describe.skipIf(!haveCaptures)('plain-frame first pass over the corpus', () => {
@@ -17,5 +17,6 @@ describe.skipIf(!haveCaptures)('plain-frame first pass over the corpus', () => {
     const plain = await firstPassOutcome(open, true);
     expect(plain.length).toBe(generic.length);
     for (let i = 0; i < generic.length; i++) if (plain[i] !== generic[i]) expect(`${i + 1}: ${plain[i]}`).toBe(`${i + 1}: ${generic[i]}`);
+    expect(await filterOutcome(open, true, HEADER_FILTERS)).toEqual(await filterOutcome(open, false, HEADER_FILTERS));
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { CaptureSession } from '../../src/core/session';
 import type { ByteSource } from '../../src/core/capture/byte-source';
 import { CONVERSATION_TYPES } from '../../src/core/analysis/conversations';
+import { compileFilter } from '../../src/core/filter/index';
 
 /**
  * Everything a first pass leaves behind, as later passes show it: per frame the stream numbers, the TCP
@@ -49,6 +50,55 @@ export async function firstPassOutcome(open: () => Promise<ByteSource & { close?
     await session.list(1, session.frameCount, (row, pinfo) => {
       out.push(`${JSON.stringify(row)} severity ${pinfo.expertSeverity}`);
     });
+    return out;
+  } finally {
+    await source.close?.();
+  }
+}
+
+/**
+ * Filters that read only what the plain-frame filter path records (analysis/plain-frames.ts), each kind of
+ * use once: values, sets, slices of fields and of protocols, protocol bytes, layers, functions.
+ */
+export const HEADER_FILTERS = [
+  'tcp.port == 443 && ip.src == 192.168.0.0/16',
+  'ip.addr == 10.0.0.1 || ipv6.addr == ::1',
+  'ip.src != ip.dst',
+  'ip.ttl < 64 && ip.proto == 6',
+  'ip.len == 40 || ip.id == 0',
+  'eth.addr == ff:ff:ff:ff:ff:ff',
+  'eth.src[0:3] == 00:1a:2b',
+  'eth.type == 0x86dd',
+  'eth[12:2] == 08:00',
+  'ip[0] == 0x45',
+  'ipv6.nxt == 17 && ipv6.plen > 100',
+  'ipv6.src[0:2] == fe:80',
+  'udp.port in {53, 67..68, 123}',
+  'udp.length > 100 && udp.srcport > 1024',
+  'tcp.dstport == 80 && tcp contains "GET"',
+  'udp contains 00:01',
+  'tcp[13] & 0x02',
+  'tcp && !udp',
+  'udp',
+  'frame.len > 1000 && frame.cap_len == frame.len',
+  'frame.number <= 100 || frame contains "HTTP"',
+  'ip.src#1 == 192.168.1.35',
+  'ip.addr#[-1] == 8.8.8.8',
+  'count(ip.addr) == 2 && len(eth.src) == 6',
+  'tcp.srcport > tcp.dstport',
+  'any tcp.port == 53 || all udp.port == 53',
+];
+
+/** Which frames each filter keeps, with or without the plain-frame shortcuts: one bitset a filter, as text. */
+export async function filterOutcome(open: () => Promise<ByteSource & { close?: () => Promise<void> }>, plainFrames: boolean, filters: readonly string[]): Promise<string[]> {
+  const source = await open();
+  try {
+    const session = await CaptureSession.open(source, { plainFrames });
+    const out: string[] = [];
+    for (const text of filters) {
+      const bits = await session.filter(compileFilter(text), 1, session.frameCount);
+      out.push(`${text}: ${Buffer.from(bits).toString('hex')}`);
+    }
     return out;
   } finally {
     await source.close?.();

@@ -159,6 +159,28 @@ export class ProtoTree {
     return i;
   }
 
+  /**
+   * `add` for a caller that knows where its item is without a view (the plain-frame filter path): an item of
+   * the frame's own bytes (source 0) at `offset` for `length`, the data it was read from ending at `viewEnd`,
+   * under `parent` (-1 for top level).
+   */
+  addInFrame(f: FieldInfo, offset: number, length: number, viewEnd: number, value: FieldValue, flags: number, parent: number): number {
+    if (this.wanted !== null && this.wanted[f.index] !== 1) return -1;
+    const i = this.count;
+    if (i === this.fieldIdx.length) this.grow();
+    this.count = i + 1;
+    this.fieldIdx[i] = f.index;
+    this.source[i] = 0;
+    this.offset[i] = offset;
+    this.length[i] = length;
+    this.viewEnd[i] = viewEnd;
+    this.parent[i] = parent;
+    this.flags[i] = flags;
+    this.values[i] = value;
+    this.labels[i] = undefined;
+    return i;
+  }
+
   /** Adds a generated item (shown in brackets, not from packet bytes). */
   addGenerated(f: FieldInfo, view: ByteView, offset: number, length: number, value: FieldValue, label?: string): number {
     return this.add(f, view, offset, length, value, label, ITEM_GENERATED);

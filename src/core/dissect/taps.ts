@@ -29,6 +29,11 @@ export class Taps {
   private lastName = '';
   private lastList: TapListener<unknown>[] | undefined = undefined;
 
+  /** Whether anyone listens to any tap. */
+  get active(): boolean {
+    return this.listeners.size !== 0;
+  }
+
   listening(name: string): boolean {
     // Most passes (list rows, filters) have no listener at all: answer without a lookup then.
     if (this.listeners.size === 0) return false;
