@@ -1253,6 +1253,14 @@ class Hook implements TcpStateHook {
     const inFlight = seglen > 0 ? slotA : 0;
     if (flags === 0 && ackDelta === 0 && inFlight === 0) return;
     flags &= 0x7fff;
+    if (!tree.recording) {
+      // List rows record no item: only the experts (the row's severity) and the Info prefixes remain.
+      if (flags === 0) return;
+      for (const r of FLAG_REPORTS) if (flags & r.flag) for (const ex of r.experts) addExpert(tree, pinfo, ex, view, 0, 0);
+      if (flags & A.DUPLICATE_ACK) addExpert(tree, pinfo, experts.duplicateAck, view, 0, 0);
+      addInfoPrefixes(an, flags, pinfo);
+      return;
+    }
     tree.open(fields.analysis, view, 0, 0, null, undefined, 1);
     if (ackDelta !== 0) {
       const acked = frame - ackDelta;
@@ -1292,13 +1300,20 @@ class Hook implements TcpStateHook {
         addExpert(tree, pinfo, experts.duplicateAck, view, 0, 0, `Duplicate ACK (#${num})`);
         tree.close();
       }
-      // Each prefix goes in front of Info, so the last one listed comes first (as in Wireshark).
-      if (pinfo.columns) for (const r of FLAG_REPORTS) {
-        if (!(flags & r.flag)) continue;
-        pinfo.prependInfoFenced(r.flag === A.DUPLICATE_ACK ? `[TCP Dup ACK ${an.dupAckFrame.get(frame)}#${an.dupAckNum.get(frame)}] ` : r.info);
-      }
+      addInfoPrefixes(an, flags, pinfo);
     }
     tree.close();
+  }
+}
+
+/** The analysis flags' Info prefixes ("[TCP Retransmission] "), when the columns are wanted. */
+function addInfoPrefixes(an: TcpAnalysis, flags: number, pinfo: PacketInfo): void {
+  if (!pinfo.columns) return;
+  const frame = pinfo.frame;
+  // Each prefix goes in front of Info, so the last one listed comes first (as in Wireshark).
+  for (const r of FLAG_REPORTS) {
+    if (!(flags & r.flag)) continue;
+    pinfo.prependInfoFenced(r.flag === A.DUPLICATE_ACK ? `[TCP Dup ACK ${an.dupAckFrame.get(frame)}#${an.dupAckNum.get(frame)}] ` : r.info);
   }
 }
 
