@@ -342,10 +342,23 @@ export class CaptureSession {
     const needRow = ids.some((id) => id in COLUMN_FIELDS);
     await this.ensureFirstPass();
     const out: string[] = new Array(ids.length).fill('');
+    // Header fields of plain frames are read straight from the bytes, as a filter reading them would be.
+    const plain = this.options.plainFrames !== false && !needRow && plainFilterCovers(wanted);
+    const { index, interfaces } = this.capture;
     await this.walkFrames(first, last, (n, bytes) => {
       if (selected && !isSelected(selected, n - first)) return;
-      const rec = this.record(n, bytes);
       this.tree.reset(false, wanted);
+      const i = n - 1;
+      const linkType = interfaces[index.iface[i]]?.linkType ?? 1;
+      if (plain && filterPlainFrame(bytes, 0, bytes.length, index.origLen[i], n, linkType, this.pinfo.taps, this.tree, wanted)) {
+        for (let k = 0; k < ids.length; k++) {
+          const at = this.tree.find(infos[k]!);
+          out[k] = at < 0 ? '' : fieldText(infos[k]!, this.tree, at, bytes);
+        }
+        each(n, out);
+        return;
+      }
+      const rec = this.record(n, bytes);
       this.pinfo.columns = needRow;
       dissectFrame(rec, this.pinfo, this.tree);
       const row = needRow ? this.row(rec) : null;

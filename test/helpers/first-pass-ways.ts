@@ -37,12 +37,24 @@ const STATE_FIELDS = [
 ];
 
 /** The outcome of a first pass and list rows over the capture `open` gives, with or without the plain-frame shortcuts. */
+/** Fields the plain-frame filter path records (so `fathom fields` with only these takes it). */
+const HEADER_FIELDS = [
+  'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
+  'ip', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr',
+  'ipv6', 'ipv6.plen', 'ipv6.nxt', 'ipv6.src', 'ipv6.dst', 'ipv6.addr',
+  'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
+];
+
 export async function firstPassOutcome(open: () => Promise<ByteSource & { close?: () => Promise<void> }>, plainFrames: boolean): Promise<string[]> {
   const source = await open();
   try {
     const session = await CaptureSession.open(source, { plainFrames });
     const out: string[] = [];
     await session.fields(STATE_FIELDS, 1, session.frameCount, (_n, values) => {
+      out.push(values.join('\t'));
+    });
+    // Header fields alone take the fields shortcut.
+    await session.fields(HEADER_FIELDS, 1, session.frameCount, (_n, values) => {
       out.push(values.join('\t'));
     });
     for (const type of CONVERSATION_TYPES) out.push(`${type} ${JSON.stringify(await session.conversations(type))}`);

@@ -38,7 +38,7 @@ describe('plain-frame shortcuts', () => {
       const open = () => NodeFileSource.open(path);
       const generic = await firstPassOutcome(open, false);
       const plain = await firstPassOutcome(open, true);
-      expect(plain.length).toBe(2 * 20_000 + 5);
+      expect(plain.length).toBe(3 * 20_000 + 5);
       // Compared row by row first, so a difference names its frame.
       for (let i = 0; i < generic.length; i++) if (plain[i] !== generic[i]) expect(plain[i]).toBe(generic[i]);
     } finally {
