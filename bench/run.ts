@@ -13,6 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { ensureBulkStream, ensureCapture, parseCount, DEFAULT_SEED, OUT_DIR } from './generate';
 import { FrameIndex } from '../src/core/capture/frame-index';
 
@@ -332,6 +333,69 @@ async function measureStagesChild(path: string, filter: string): Promise<void> {
   process.stdout.write(JSON.stringify(stages) + '\n');
 }
 
+interface PoolStage {
+  workers: number;
+  /** Each worker's open and first pass, all at once (each worker holds its own session, as in the web app). */
+  openAndFirstPassSeconds: number;
+  /** The filter over every frame, in chunks handed to whichever worker is free (the web pool's way). */
+  filterSeconds: number;
+  matched: number;
+}
+
+/** Frames per chunk of a pool filter (the web pool's largest chunk). */
+const POOL_CHUNK = 65536;
+
+/**
+ * The child side of the pool measurement: `workers` worker threads each open `path` and run its first pass,
+ * then the filter runs over the capture in chunks, each taken by the next free worker, as the web app's
+ * pool does it; timed from the first chunk handed out to the last result.
+ */
+async function measurePoolChild(path: string, filter: string, workers: number): Promise<void> {
+  const t0 = performance.now();
+  const pool = Array.from({ length: workers }, () => new Worker(new URL(import.meta.url), { workerData: { path, filter } }));
+  const frames = await Promise.all(pool.map((w) => new Promise<number>((ok, fail) => {
+    w.once('message', (m: { frames: number }) => ok(m.frames));
+    w.once('error', fail);
+  })));
+  const t1 = performance.now();
+  const count = frames[0];
+  let next = 1;
+  let matched = 0;
+  await Promise.all(pool.map(async (w) => {
+    while (next <= count) {
+      const first = next;
+      const last = Math.min(count, first + POOL_CHUNK - 1);
+      next = last + 1;
+      const inChunk = await new Promise<number>((ok) => {
+        w.once('message', (m: { matched: number }) => ok(m.matched));
+        w.postMessage({ first, last });
+      });
+      matched += inChunk;
+    }
+  }));
+  const t2 = performance.now();
+  for (const w of pool) await w.terminate();
+  const r: PoolStage = { workers, openAndFirstPassSeconds: round((t1 - t0) / 1000, 3), filterSeconds: round((t2 - t1) / 1000, 3), matched };
+  process.stdout.write(JSON.stringify(r) + '\n');
+}
+
+/** A pool worker: opens the capture, runs the first pass, then answers filter chunks with their match counts. */
+async function poolWorker(): Promise<void> {
+  const { path, filter } = workerData as { path: string; filter: string };
+  const { compileFilter } = await import('../src/core/filter/index');
+  const session = await (await loadLibrary())(path);
+  await session.ensureFirstPass();
+  const compiled = compileFilter(filter);
+  const port = parentPort!;
+  port.on('message', async ({ first, last }: { first: number; last: number }) => {
+    const bits = await session.filter(compiled, first, last);
+    let matched = 0;
+    for (const b of bits) for (let x = b; x; x &= x - 1) matched++;
+    port.postMessage({ matched });
+  });
+  port.postMessage({ frames: session.frameCount });
+}
+
 interface FollowStage {
   frames: number;
   streamBytes: number;
@@ -363,6 +427,7 @@ function fmtInt(n: number | null): string {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--measure-stages') return measureStagesChild(argv[1], argv[2]);
+  if (argv[0] === '--measure-pool') return measurePoolChild(argv[1], argv[2], Number(argv[3]));
   if (argv[0] === '--measure-follow') return measureFollowChild(argv[1]);
   const o = parseOptions(argv);
   const startLoad = loadavg();
@@ -416,6 +481,10 @@ async function main(argv: string[]): Promise<void> {
   }
   log('stages of the library on one core (in-process):');
   const index = measureStages(cap.path, BENCH_FILTER);
+  // As many workers as the web app's pool has on this machine (engine-client/pool.ts poolSize).
+  const poolWorkers = 1 + Math.min(3, Math.max(1, cpus().length - 1));
+  log(`the filter with a pool of ${poolWorkers} worker threads:`);
+  const poolStage = runChild<PoolStage>(['--measure-pool', cap.path, BENCH_FILTER, String(poolWorkers)]);
   log(`  ${JSON.stringify(index)}`);
   const followStage = runChild<FollowStage>(['--measure-follow', bulk.path]);
   log(`  follow: ${JSON.stringify(followStage)}`);
@@ -473,7 +542,15 @@ async function main(argv: string[]): Promise<void> {
     out.push(`  first pass (stream state, conv.)   ${fps(index.firstPassSeconds)}`);
     out.push(`  index + first pass                 ${fps(index.openSeconds + index.firstPassSeconds)}   [≥ 1,000,000 frames/s]`);
     out.push(`  packet-list rows                   ${fps(index.listSeconds)}`);
-    out.push(`  filter FILTER (${fmtInt(index.filterMatched)} match)     ${fps(index.filterSeconds)}   [≥ 2,000,000 frames/s with the pool]`);
+    out.push(`  filter FILTER (${fmtInt(index.filterMatched)} match)     ${fps(index.filterSeconds)}`);
+    if ('filterSeconds' in poolStage) {
+      const tsharkY = byId.get('tshark.filter');
+      const vs = tsharkY?.seconds ? `; ${(tsharkY.seconds / poolStage.filterSeconds).toFixed(1)}× tshark -Y's whole run` : '';
+      out.push(`  filter FILTER, pool of ${poolStage.workers}          ${fps(poolStage.filterSeconds)}   [≥ 2,000,000 frames/s with the pool${vs}]`);
+      if (poolStage.matched !== index.filterMatched) out.push(`  the pool matched ${fmtInt(poolStage.matched)} frames, one core ${fmtInt(index.filterMatched)}: they must agree`);
+    } else {
+      out.push(`  pool measurement failed: ${poolStage.error}`);
+    }
     out.push(`  conversations, all five types      ${index.conversationsSeconds.toFixed(3)} s   [< 1 s]`);
     out.push(`  filter compile: first ${index.compileColdMs} ms, warm median ${index.compileWarmMedianMs} ms, warm max ${index.compileWarmMaxMs} ms   [< 1 ms]`);
   } else {
@@ -496,6 +573,7 @@ async function main(argv: string[]): Promise<void> {
     measurements: results,
     comparisons,
     stages: index,
+    pool: poolStage,
     follow: { capture: relative(process.cwd(), bulk.path), bytes: FOLLOW_BYTES, frames: bulkFrames, stage: followStage },
     index: {
       declaredBytesPerFrame: new FrameIndex().bytesPerFrame(),
@@ -509,7 +587,11 @@ async function main(argv: string[]): Promise<void> {
   log(`wrote ${relative(process.cwd(), resultsPath)}`);
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+if (isMainThread) {
+  main(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`bench: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  });
+} else {
+  void poolWorker();
+}
