@@ -17,8 +17,8 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
 
 /**
  * Shortcuts for the frames most captures are made of — plain frames: Ethernet II → IPv4 without options or
- * fragmentation, or IPv6 without extension headers → TCP or UDP, all of it captured — in the passes that
- * record no tree item (the first pass, list rows).
+ * fragmentation, or IPv6 without extension headers → TCP or UDP, all of it captured — in the passes over
+ * every frame: the first pass, list rows, and filters (or `fields`) that read only header fields.
  *
  * - The first pass builds no column either, so for a plain frame whose payload no dissector claims, the
  *   dissectors' only effects are the addresses and ports they note, the taps they report to and the stream
@@ -28,10 +28,14 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
  * - For list rows, the Ethernet and IP layers of a plain frame set nothing but the addresses (their Info
  *   is overwritten by the transport's, and they add no expert item when the conditions below hold), so
  *   `dissectPlainTransport` sets those and calls the TCP or UDP dissector itself on the transport's bytes.
+ * - A filter that reads only header fields (FILTER_FIELDS: addresses, ports, lengths, the protocols) needs
+ *   only their items: `filterPlainFrame` records them as the dissectors would — same values, positions and
+ *   order — for a plain frame whose payload no dissector claims (one could add more of the same fields).
  *
  * A frame with anything else in it — another link type or ethertype, options, fragments, a length that
- * disagrees, a cut header, for the first pass a port or heuristic with a dissector or a Follow listener, for
- * rows a layer that would add an expert item — is left to `dissectFrame` (the functions return false).
+ * disagrees, a cut header, for the first pass and filters a port or heuristic with a dissector (or a
+ * listener), for rows a layer that would add an expert item — is left to `dissectFrame` (the functions
+ * return false).
  *
  * test/core/analysis/plain-frames.test.ts and test/corpus/plain-frames.test.ts run passes with and without
  * the shortcuts and compare everything they produce.
@@ -228,7 +232,7 @@ export function dissectPlainTransport(
 
 /**
  * The fields `filterPlainFrame` records, all from the headers of a plain frame: a filter that reads only
- * these (and no `${…}` reference) can be run on such frames without their dissectors.
+ * these can be run on such frames without their dissectors.
  */
 const FILTER_FIELDS: readonly FieldInfo[] = [
   frameFields.frame, frameFields.number, frameFields.len, frameFields.capLen,
