@@ -24,7 +24,11 @@ export async function closeOpenFiles(): Promise<void> {
   while (openFiles.length) await openFiles.pop()!.close().catch(() => undefined);
 }
 
-export async function openSession(path: string | undefined): Promise<CaptureSession> {
+/**
+ * Opens a capture for a command. Every command but `info` dissects frames, so the first pass runs as the
+ * file is read for its index (one read of the file, not two); `info` asks for the index alone.
+ */
+export async function openSession(path: string | undefined, options: { indexOnly?: boolean } = {}): Promise<CaptureSession> {
   if (!path) throw new UsageError('a capture file is required');
   let src: NodeFileSource;
   try {
@@ -34,7 +38,7 @@ export async function openSession(path: string | undefined): Promise<CaptureSess
   }
   openFiles.push(src);
   try {
-    return await CaptureSession.open(src);
+    return await CaptureSession.open(src, { firstPassWhileOpening: !options.indexOnly });
   } catch (e) {
     if (e instanceof CaptureError) throw new CliError(e.message, EXIT_UNREADABLE);
     throw e;

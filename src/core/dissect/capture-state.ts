@@ -9,7 +9,10 @@
 export class CaptureState {
   private readonly slots = new Map<string, unknown>();
 
-  /** Frames in the capture, so per-frame columns (typed arrays indexed by frame − 1) can be sized once. */
+  /**
+   * Frames in the capture, so per-frame columns (typed arrays indexed by frame − 1) can be sized once; 0 while
+   * a first pass runs as the capture is being read (the columns grow then), set when it ends.
+   */
   frameCount = 0;
 
   /**
