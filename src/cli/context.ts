@@ -24,11 +24,7 @@ export async function closeOpenFiles(): Promise<void> {
   while (openFiles.length) await openFiles.pop()!.close().catch(() => undefined);
 }
 
-/**
- * Opens a capture for a command. Every command but `info` dissects frames, so the first pass runs as the
- * file is read for its index (one read of the file, not two); `info` asks for the index alone.
- */
-export async function openSession(path: string | undefined, options: { indexOnly?: boolean } = {}): Promise<CaptureSession> {
+export async function openSession(path: string | undefined): Promise<CaptureSession> {
   if (!path) throw new UsageError('a capture file is required');
   let src: NodeFileSource;
   try {
@@ -38,7 +34,7 @@ export async function openSession(path: string | undefined, options: { indexOnly
   }
   openFiles.push(src);
   try {
-    return await CaptureSession.open(src, { firstPassWhileOpening: !options.indexOnly });
+    return await CaptureSession.open(src);
   } catch (e) {
     if (e instanceof CaptureError) throw new CliError(e.message, EXIT_UNREADABLE);
     throw e;

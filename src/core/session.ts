@@ -76,12 +76,6 @@ export interface SessionOptions extends OpenOptions {
    * Ethernet/IP/TCP-or-UDP frames (analysis/plain-frames.ts). On unless turned off: tests compare the two ways.
    */
   plainFrames?: boolean;
-  /**
-   * Runs the first pass while the capture is read for its index, on the same bytes, instead of reading the
-   * file a second time when a dissection first needs it: for callers that will dissect anyway (the CLI's
-   * list, fields, filters). Off by default, so opening alone (`fathom info`) costs no dissection.
-   */
-  firstPassWhileOpening?: boolean;
 }
 
 /**
@@ -116,16 +110,11 @@ export class CaptureSession {
   private readonly others = new Map<number, Uint8Array>();
 
   private constructor(
-    private opened: Capture,
+    readonly capture: Capture,
     readonly name: string,
     private readonly options: SessionOptions,
   ) {
     this.pinfo.otherFrame = (n) => this.others.get(n);
-  }
-
-  /** The capture: its frame index, interfaces, comments, warnings and bytes. */
-  get capture(): Capture {
-    return this.opened;
   }
 
   /**
@@ -189,34 +178,8 @@ export class CaptureSession {
 
   static async open(source: ByteSource, options: SessionOptions = {}): Promise<CaptureSession> {
     registerProtocols();
-    if (!options.firstPassWhileOpening) return new CaptureSession(await openCapture(source, options), source.name, options);
-    // The first pass runs window by window on the bytes the index is read from: the file is read once.
-    let session: CaptureSession | null = null;
-    const cap = await openCapture(source, {
-      ...options,
-      onFrames: async (sink, bytes, data, dataOffset, first, last) => {
-        if (!session) {
-          // The capture as read so far: the index and tables grow in place as the rest is read.
-          session = new CaptureSession({ ...sink, source: bytes, format: 'pcap', compressed: false, fileSize: source.size }, source.name, options);
-          session.beginFirstPass(0);
-        }
-        const { offset, capLen } = sink.index;
-        for (let n = first; n <= last; n++) {
-          const at = offset[n - 1] - dataOffset;
-          const length = capLen[n - 1];
-          // Readers index only records wholly inside the window they were given; read one that is not anyway.
-          if (at >= 0 && at + length <= data.length) session.firstPassFrame(n, data, at, length);
-          else session.firstPassFrame(n, await bytes.read(offset[n - 1], length), 0, length);
-        }
-      },
-    });
-    const s: CaptureSession = session ?? new CaptureSession(cap, source.name, options);
-    s.opened = cap;
-    if (session) {
-      s.endFirstPass(true);
-      s.firstPassDone = Promise.resolve();
-    }
-    return s;
+    const cap = await openCapture(source, options);
+    return new CaptureSession(cap, source.name, options);
   }
 
   private firstPassDone: Promise<void> | null = null;
@@ -227,68 +190,45 @@ export class CaptureSession {
 
   /**
    * Dissects every frame once, in order, so protocols can record cross-frame state (DESIGN.md §1). Runs once,
-   * before the first dissection that needs it; `info` alone never pays for it (and a session opened with
-   * `firstPassWhileOpening` has run it already).
+   * before the first dissection that needs it; `info` alone never pays for it.
    */
   ensureFirstPass(onProgress?: (frames: number) => void): Promise<void> {
     this.firstPassDone ??= (async () => {
-      this.beginFirstPass(this.frameCount);
-      let completed = false;
+      const nothing = new Uint8Array(fieldCount());
+      this.pinfo.state.frameCount = this.frameCount;
+      this.pinfo.state.frameTimes = this.capture.index;
+      this.pinfo.firstPass = true;
+      // Conversation tables come with the first pass, at the cost of a hash update per address layer.
+      const traffic = new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
+      const stopTraffic = traffic.attach(this.pinfo.taps);
       try {
+        const { index, interfaces } = this.capture;
+        const pinfo = this.pinfo;
+        const plain = this.options.plainFrames !== false;
+        pinfo.columns = false;
         // Spans, not a view per frame: this pass needs no standalone frame bytes.
         await forEachFrameSpan(this.capture, 1, this.frameCount, (n, buf, at, length) => {
           if (onProgress && (n & 0xffff) === 0) onProgress(n);
-          this.firstPassFrame(n, buf, at, length);
+          const i = n - 1;
+          const ifaceIndex = index.iface[i];
+          const linkType = interfaces[ifaceIndex]?.linkType ?? 1;
+          if (plain && firstPassPlainFrame(buf, at, length, index.origLen[i], n, index.tsSec[i], index.tsNsec[i], linkType, ifaceIndex, pinfo)) {
+            this.plainFrameCount++;
+            return;
+          }
+          this.tree.reset(false, nothing);
+          pinfo.columns = false;
+          dissectFrame(this.record(n, buf, at, length), pinfo, this.tree);
         });
-        completed = true;
       } finally {
-        this.endFirstPass(completed);
+        this.pinfo.firstPass = false;
+        stopTraffic();
+        this.releaseFrameBytes();
       }
+      this.pinfo.state.endFirstPass();
+      this.traffic = traffic;
     })();
     return this.firstPassDone;
-  }
-
-  /** The first pass under way: its conversation tables, how to stop gathering them, an empty field mask. */
-  private firstPassRun: { traffic: ConversationCollector; stopTraffic: () => void; nothing: Uint8Array } | null = null;
-
-  /** Starts the first pass over `frameCount` frames (0: not known yet, the capture is still being read). */
-  private beginFirstPass(frameCount: number): void {
-    const pinfo = this.pinfo;
-    pinfo.state.frameCount = frameCount;
-    pinfo.state.frameTimes = this.capture.index;
-    pinfo.firstPass = true;
-    // Conversation tables come with the first pass, at the cost of a hash update per address layer.
-    const traffic = new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
-    this.firstPassRun = { traffic, stopTraffic: traffic.attach(pinfo.taps), nothing: new Uint8Array(fieldCount()) };
-  }
-
-  /** The first pass's work for frame `n`, whose bytes are `length` bytes at `at` in `buf`. */
-  private firstPassFrame(n: number, buf: Uint8Array, at: number, length: number): void {
-    const { index, interfaces } = this.capture;
-    const pinfo = this.pinfo;
-    const i = n - 1;
-    const ifaceIndex = index.iface[i];
-    const linkType = interfaces[ifaceIndex]?.linkType ?? 1;
-    if (this.options.plainFrames !== false && firstPassPlainFrame(buf, at, length, index.origLen[i], n, index.tsSec[i], index.tsNsec[i], linkType, ifaceIndex, pinfo)) {
-      this.plainFrameCount++;
-      return;
-    }
-    this.tree.reset(false, this.firstPassRun!.nothing);
-    pinfo.columns = false;
-    dissectFrame(this.record(n, buf, at, length), pinfo, this.tree);
-  }
-
-  /** Ends the first pass; when it `completed`, state lets go of its working data and the tables are kept. */
-  private endFirstPass(completed: boolean): void {
-    const run = this.firstPassRun!;
-    this.firstPassRun = null;
-    this.pinfo.firstPass = false;
-    run.stopTraffic();
-    this.releaseFrameBytes();
-    if (!completed) return;
-    this.pinfo.state.frameCount = this.frameCount;
-    this.pinfo.state.endFirstPass();
-    this.traffic = run.traffic;
   }
 
   get frameCount(): number {

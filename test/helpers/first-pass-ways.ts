@@ -36,10 +36,7 @@ const STATE_FIELDS = [
   '_ws.col.Info',
 ];
 
-/**
- * The outcome of a first pass and list rows over the capture `open` gives, with or without the plain-frame
- * shortcuts, the first pass run separately or while the capture is read.
- */
+/** The outcome of a first pass and list rows over the capture `open` gives, with or without the plain-frame shortcuts. */
 /** Fields the plain-frame filter path records (so `fathom fields` with only these takes it). */
 const HEADER_FIELDS = [
   'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
@@ -48,14 +45,10 @@ const HEADER_FIELDS = [
   'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ];
 
-export async function firstPassOutcome(
-  open: () => Promise<ByteSource & { close?: () => Promise<void> }>,
-  plainFrames: boolean,
-  opening: { firstPassWhileOpening?: boolean; windowBytes?: number } = {},
-): Promise<string[]> {
+export async function firstPassOutcome(open: () => Promise<ByteSource & { close?: () => Promise<void> }>, plainFrames: boolean): Promise<string[]> {
   const source = await open();
   try {
-    const session = await CaptureSession.open(source, { plainFrames, ...opening });
+    const session = await CaptureSession.open(source, { plainFrames });
     const out: string[] = [];
     await session.fields(STATE_FIELDS, 1, session.frameCount, (_n, values) => {
       out.push(values.join('\t'));

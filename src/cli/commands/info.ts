@@ -5,7 +5,7 @@ import type { Output } from '../output';
 /** `fathom info FILE`: JSON facts about the capture. */
 export async function info(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, [], []);
-  const session = await openSession(args.positionals[0], { indexOnly: true });
+  const session = await openSession(args.positionals[0]);
   const i = session.info();
   out.line(
     JSON.stringify(

@@ -313,59 +313,39 @@ export class EndpointPairTable {
  * a value needs it, and to any size by a side map. 0 means none.
  */
 export class FrameValueColumn {
-  private low: Uint16Array;
+  private readonly low: Uint16Array;
   private high: Uint8Array | null = null;
   private readonly huge = new Map<number, number>();
 
-  /**
-   * Sized for `frameCount` frames; a first pass that runs while the capture is still being read (the count
-   * not known yet) grows it as frames come, and `trim` gives back what the last doubling left unused.
-   */
-  constructor(frameCount: number) {
+  constructor(private readonly frameCount: number) {
     this.low = new Uint16Array(frameCount + 1);
   }
 
   set(frame: number, value: number): void {
-    if (frame >= this.low.length) this.grow(Math.max(frame + 1, 2 * this.low.length));
+    if (frame > this.frameCount) return;
     if (value < 0x10000) {
       this.low[frame] = value;
       if (this.high) this.high[frame] = 0;
       return;
     }
     if (value < 0xffffff) {
-      this.high ??= new Uint8Array(this.low.length);
+      this.high ??= new Uint8Array(this.frameCount + 1);
       this.low[frame] = value & 0xffff;
       this.high[frame] = value >>> 16;
       return;
     }
-    this.high ??= new Uint8Array(this.low.length);
+    this.high ??= new Uint8Array(this.frameCount + 1);
     this.low[frame] = 0xffff;
     this.high[frame] = 0xff;
     this.huge.set(frame, value);
   }
 
   get(frame: number): number {
-    if (frame >= this.low.length) return 0;
+    if (frame > this.frameCount) return 0;
     const lo = this.low[frame];
     const hi = this.high ? this.high[frame] : 0;
     if (hi === 0xff && lo === 0xffff) return this.huge.get(frame) ?? 0;
     return hi * 0x10000 + lo;
-  }
-
-  /** Keeps room for frames up to `frameCount` only (values of later frames read as none). */
-  trim(frameCount: number): void {
-    if (frameCount + 1 < this.low.length) this.grow(frameCount + 1);
-  }
-
-  private grow(size: number): void {
-    const low = new Uint16Array(size);
-    low.set(this.low.subarray(0, Math.min(size, this.low.length)));
-    this.low = low;
-    if (this.high) {
-      const high = new Uint8Array(size);
-      high.set(this.high.subarray(0, Math.min(size, this.high.length)));
-      this.high = high;
-    }
   }
 
   byteSize(): number {
@@ -519,13 +499,10 @@ export const TRANSPORT_LINKS = 'transport.links';
  * transport layers (a tunnel carrying TCP over UDP, say) and links to such layers go to a side map.
  */
 export class TransportLinks {
-  private bytes: Uint8Array;
+  private readonly bytes: Uint8Array;
   /** Key frame × 8 + layer (increasing in a first pass); value (distance × 8 + previous layer) × 2 + direction. */
   private readonly more = new SparseFrameColumn();
-  /** The last frame linked (`compact` trims the column to it). */
-  private lastFrame = 0;
 
-  /** Sized for `frameCount` frames; grown as frames come when the count is not known yet (see FrameValueColumn). */
   constructor(frameCount: number) {
     this.bytes = new Uint8Array(frameCount + 1);
   }
@@ -535,8 +512,6 @@ export class TransportLinks {
    * it was in, and the direction.
    */
   set(frame: number, layer: number, prev: number, prevLayer: number, direction: number): void {
-    if (frame >= this.bytes.length) this.resize(Math.max(frame + 1, 2 * this.bytes.length));
-    if (frame > this.lastFrame) this.lastFrame = frame;
     const delta = prev > 0 ? frame - prev : 0;
     const inColumn = layer === 0 && frame < this.bytes.length;
     if (inColumn && delta < 127 && prevLayer === 0) {
@@ -571,16 +546,9 @@ export class TransportLinks {
     return this.code(frame, layer) & 1;
   }
 
-  /** Trims the columns once no more links will be added. */
+  /** Trims the side column once no more links will be added. */
   compact(): void {
     this.more.compact();
-    if (this.lastFrame + 1 < this.bytes.length) this.resize(this.lastFrame + 1);
-  }
-
-  private resize(size: number): void {
-    const bytes = new Uint8Array(size);
-    bytes.set(this.bytes.subarray(0, Math.min(size, this.bytes.length)));
-    this.bytes = bytes;
   }
 
   byteSize(): number {

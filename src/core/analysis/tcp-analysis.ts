@@ -352,7 +352,7 @@ export class TcpAnalysis {
   readonly dupAckFrame = new SparseFrameColumn();
   readonly rtoFrame = new SparseFrameColumn();
 
-  constructor(private readonly state: CaptureState) {
+  constructor(state: CaptureState) {
     this.clock = new FrameClock(state);
     this.links = state.of(TRANSPORT_LINKS, () => new TransportLinks(state.frameCount));
     this.inFlightOrAck = new FrameValueColumn(state.frameCount);
@@ -1027,8 +1027,6 @@ export class TcpAnalysis {
   compact(): void {
     if (this.compacted) return;
     this.compacted = true;
-    // Grown while the capture was still being read, when the first pass ran as it was.
-    this.inFlightOrAck.trim(this.state.frameCount);
     const n = this.table.count;
     const f = 2 * n;
     this.completeness = this.completeness.slice(0, n);

@@ -30,13 +30,6 @@ export interface OpenOptions {
   /** Called after each window is parsed; return false to cancel (the frames read so far are kept). */
   onProgress?: (p: ReadProgress) => boolean | void;
   windowBytes?: number;
-  /**
-   * Called after each window with the frames it added to the index (first..last, 1-based) and the window's
-   * bytes: frame k lies at `index.offset[k - 1] − dataOffset` in `data`, which is valid only during the
-   * call (`source` is what the offsets point into: the decompressed bytes of a gzip capture). A first pass
-   * can run on the bytes read for the index instead of reading the file again.
-   */
-  onFrames?: (sink: CaptureSink, source: ByteSource, data: Uint8Array, dataOffset: number, first: number, last: number) => void | Promise<void>;
 }
 
 /**
@@ -88,16 +81,14 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
       break;
     }
     const atEnd = pos + data.length >= source.size;
-    let used = -1;
-    const before = sink.index.count;
+    let used: number;
     try {
       used = parser.feed(data, pos, atEnd);
     } catch (e) {
       // A reader bug must not lose the frames already indexed.
       stop(pos, `internal error while reading near byte ${pos} (${errorText(e)}); the rest of the file is not read`);
+      break;
     }
-    if (options.onFrames && sink.index.count > before) await options.onFrames(sink, source, data, pos, before + 1, sink.index.count);
-    if (used < 0) break;
     pos += used;
     if (used === 0 && !parser.stopped) {
       if (atEnd) break;

@@ -9,10 +9,7 @@
 export class CaptureState {
   private readonly slots = new Map<string, unknown>();
 
-  /**
-   * Frames in the capture, so per-frame columns (typed arrays indexed by frame − 1) can be sized once; 0 while
-   * a first pass runs as the capture is being read (the columns grow then), set when it ends.
-   */
+  /** Frames in the capture, so per-frame columns (typed arrays indexed by frame − 1) can be sized once. */
   frameCount = 0;
 
   /**
