@@ -97,6 +97,28 @@ function readPlainHeaders(d: Uint8Array, at: number, capLen: number, origLen: nu
   return h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
 }
 
+/**
+ * Whether the transport header of the plain frame in `h` is whole, its length fits what IP gives it, and no
+ * dissector would take its payload (none on either port, no heuristic): the payload then goes to "data".
+ */
+function transportIsPlain(d: Uint8Array): boolean {
+  const t = h.t;
+  const tcp = h.proto === 6;
+  if (tcp) {
+    const hlen = (d[t + 12] >> 4) * 4;
+    if (hlen < TCP_HEADER || hlen > h.tlen) return false;
+  } else {
+    const udpLen = (d[t + 4] << 8) | d[t + 5];
+    if (udpLen < UDP_HEADER || udpLen > h.tlen) return false;
+  }
+  // tcp.ts and udp.ts try the lower port's dissector, then the higher one's, then the heuristics.
+  const srcPort = (d[t] << 8) | d[t + 1];
+  const dstPort = (d[t + 2] << 8) | d[t + 3];
+  const table = tcp ? tables.tcpPort : tables.udpPort;
+  if ((srcPort !== 0 && table.get(srcPort) !== undefined) || (dstPort !== 0 && table.get(dstPort) !== undefined)) return false;
+  return (tcp ? heuristics.tcp : heuristics.udp).size === 0;
+}
+
 /** What the Ethernet and IP dissectors leave in `pinfo` for a plain frame (`h`), taps included. */
 function enterPlainFrame(d: Uint8Array, at: number, capLen: number, frame: number, tsSecs: number, tsNsecs: number, linkType: number, iface: number, pinfo: PacketInfo): void {
   pinfo.reset(frame, capLen, capLen, tsSecs, tsNsecs, linkType, iface);
@@ -139,23 +161,15 @@ export function firstPassPlainFrame(
   iface: number,
   pinfo: PacketInfo,
 ): boolean {
-  if (!readPlainHeaders(d, at, capLen, origLen, linkType)) return false;
+  if (!readPlainHeaders(d, at, capLen, origLen, linkType) || !transportIsPlain(d)) return false;
   const t = h.t;
   const tcp = h.proto === 6;
-  if (tcp) {
-    const hlen = (d[t + 12] >> 4) * 4;
-    if (hlen < TCP_HEADER || hlen > h.tlen || currentTcpStateHook() !== tcpAnalysisHook) return false;
-  } else {
-    const udpLen = (d[t + 4] << 8) | d[t + 5];
-    if (udpLen < UDP_HEADER || udpLen > h.tlen || currentUdpStreamHook() !== udpStreamHook) return false;
-    // A zero checksum over IPv6 is an expert item the dissector adds.
-    if (h.v6 && d[t + 6] === 0 && d[t + 7] === 0) return false;
-  }
+  if (tcp ? currentTcpStateHook() !== tcpAnalysisHook : currentUdpStreamHook() !== udpStreamHook) return false;
+  // A zero checksum over IPv6 is an expert item the dissector adds.
+  if (!tcp && h.v6 && d[t + 6] === 0 && d[t + 7] === 0) return false;
+  if (pinfo.taps.listening(tcp ? 'tcp.follow' : 'udp.follow')) return false;
   const srcPort = (d[t] << 8) | d[t + 1];
   const dstPort = (d[t + 2] << 8) | d[t + 3];
-  const table = tcp ? tables.tcpPort : tables.udpPort;
-  if ((srcPort !== 0 && table.get(srcPort) !== undefined) || (dstPort !== 0 && table.get(dstPort) !== undefined)) return false;
-  if ((tcp ? heuristics.tcp : heuristics.udp).size !== 0 || pinfo.taps.listening(tcp ? 'tcp.follow' : 'udp.follow')) return false;
 
   // From here on the frame is plain: what the dissectors would do, in their order.
   enterPlainFrame(d, at, capLen, frame, tsSecs, tsNsecs, linkType, iface, pinfo);
@@ -284,23 +298,13 @@ const ITEM_HIDDEN = 2;
  * false, having recorded nothing, when the frame is not such a frame.
  */
 export function filterPlainFrame(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps, tree: ProtoTree, wanted: Uint8Array): boolean {
-  if (!readPlainHeaders(d, at, capLen, origLen, linkType) || taps.active) return false;
+  if (!readPlainHeaders(d, at, capLen, origLen, linkType) || !transportIsPlain(d) || taps.active) return false;
   if (wanted !== coveredMask && !plainFilterCovers(wanted)) return false;
   const groups = wantedGroups;
   const t = h.t;
   const tcp = h.proto === 6;
-  if (tcp) {
-    const hlen = (d[t + 12] >> 4) * 4;
-    if (hlen < TCP_HEADER || hlen > h.tlen) return false;
-  } else {
-    const udpLen = (d[t + 4] << 8) | d[t + 5];
-    if (udpLen < UDP_HEADER || udpLen > h.tlen) return false;
-  }
   const srcPort = (d[t] << 8) | d[t + 1];
   const dstPort = (d[t + 2] << 8) | d[t + 3];
-  const table = tcp ? tables.tcpPort : tables.udpPort;
-  if ((srcPort !== 0 && table.get(srcPort) !== undefined) || (dstPort !== 0 && table.get(dstPort) !== undefined)) return false;
-  if ((tcp ? heuristics.tcp : heuristics.udp).size !== 0) return false;
 
   // Offsets are from the frame's start; each layer's data runs to the end of what its dissector was given.
   const end = capLen;
