@@ -6,8 +6,8 @@ import { compileFilter } from '../../src/core/filter/index';
 /**
  * Everything a first pass leaves behind, as later passes show it: per frame the stream numbers, the TCP
  * numbers and analysis results, the stream times and the columns (Info carries the analysis prefixes);
- * then every conversation table; then the list rows, which have a shortcut of their own. Two sessions that
- * agree here left the same state and show the same rows.
+ * then the header fields, every conversation table, and the list rows (those two have shortcuts of their
+ * own). Two sessions that agree here left the same state and show the same rows and fields.
  */
 const STATE_FIELDS = [
   'frame.number',
@@ -36,7 +36,6 @@ const STATE_FIELDS = [
   '_ws.col.Info',
 ];
 
-/** The outcome of a first pass and list rows over the capture `open` gives, with or without the plain-frame shortcuts. */
 /** Fields the plain-frame filter path records (so `fathom fields` with only these takes it). */
 const HEADER_FIELDS = [
   'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
@@ -45,6 +44,7 @@ const HEADER_FIELDS = [
   'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ];
 
+/** The outcome of a first pass, list rows and header fields over the capture `open` gives, with or without the plain-frame shortcuts. */
 export async function firstPassOutcome(open: () => Promise<ByteSource & { close?: () => Promise<void> }>, plainFrames: boolean): Promise<string[]> {
   const source = await open();
   try {
