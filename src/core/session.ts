@@ -321,7 +321,7 @@ export class CaptureSession {
       const rec = this.record(n, buf, at, length);
       tree.reset(false, wanted);
       pinfo.columns = true;
-      if (!plain || !dissectPlainTransport(buf, at, length, rec.origLen, n, rec.tsSecs, rec.tsNsecs, rec.linkType, rec.iface, pinfo, tree)) dissectFrame(rec, pinfo, tree);
+      if (!plain || !dissectPlainTransport(rec, pinfo, tree)) dissectFrame(rec, pinfo, tree);
       each(this.row(rec), pinfo);
     });
   }

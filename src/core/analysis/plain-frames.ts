@@ -5,7 +5,7 @@ import { ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import type { FieldInfo } from '../dissect/field-registry';
 import { LinkType } from '../capture/link-types';
-import { fields as frameFields, reportException } from '../protocols/frame';
+import { fields as frameFields, reportException, type FrameRecord } from '../protocols/frame';
 import { fields as ethFields } from '../protocols/eth';
 import { fields as ipFields } from '../protocols/ip';
 import { fields as ipv6Fields } from '../protocols/ipv6';
@@ -200,26 +200,18 @@ export function firstPassPlainFrame(
 const MIN_ETHER_FRAME = 60;
 
 /**
- * Dissects a plain frame for a pass that records no item (`tree.recording` false: list rows): the Ethernet
- * and IP layers as their dissectors leave `pinfo`, then the TCP or UDP dissector on the transport's bytes.
- * Returns false, having changed nothing, for a frame that is not plain or whose Ethernet or IP layer would
- * add an expert item (they count towards the row's severity): a group source address, a TTL that IPv4
+ * `dissectFrame` for a plain frame in a pass that records no item (`tree.recording` false: list rows): the
+ * Ethernet and IP layers as their dissectors leave `pinfo`, then the TCP or UDP dissector on the transport's
+ * bytes. Returns false, having changed nothing, for a frame that is not plain or whose Ethernet or IP layer
+ * would add an expert item (they count towards the row's severity): a group source address, a TTL that IPv4
  * flags, padding that is not zeros.
  */
-export function dissectPlainTransport(
-  d: Uint8Array,
-  at: number,
-  capLen: number,
-  origLen: number,
-  frame: number,
-  tsSecs: number,
-  tsNsecs: number,
-  linkType: number,
-  iface: number,
-  pinfo: PacketInfo,
-  tree: ProtoTree,
-): boolean {
-  if (tree.recording || !readPlainHeaders(d, at, capLen, origLen, linkType)) return false;
+export function dissectPlainTransport(rec: FrameRecord, pinfo: PacketInfo, tree: ProtoTree): boolean {
+  const d = rec.data;
+  const at = rec.dataOffset ?? 0;
+  const capLen = rec.dataLength ?? d.length - at;
+  const origLen = rec.origLen;
+  if (tree.recording || !readPlainHeaders(d, at, capLen, origLen, rec.linkType)) return false;
   if (d[at + 6] & 1) return false;
   if (!h.v6) {
     const ttl = d[h.n + 8];
@@ -231,7 +223,7 @@ export function dissectPlainTransport(
   const handle = tables.ipProto.get(h.proto);
   if (handle === undefined) return false;
 
-  enterPlainFrame(d, at, capLen, frame, tsSecs, tsNsecs, linkType, iface, pinfo);
+  enterPlainFrame(d, at, capLen, rec.number, rec.tsSecs, rec.tsNsecs, rec.linkType, rec.iface, pinfo);
   pinfo.matchKey = h.proto;
   const view = new ByteView(d, h.t, h.tlen, h.tlen, h.t - at, 0);
   try {
@@ -298,7 +290,7 @@ const ITEM_HIDDEN = 2;
  * false, having recorded nothing, when the frame is not such a frame.
  */
 export function filterPlainFrame(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps, tree: ProtoTree, wanted: Uint8Array): boolean {
-  if (!readPlainHeaders(d, at, capLen, origLen, linkType) || !transportIsPlain(d) || taps.active) return false;
+  if (taps.active || !readPlainHeaders(d, at, capLen, origLen, linkType) || !transportIsPlain(d)) return false;
   if (wanted !== coveredMask && !plainFilterCovers(wanted)) return false;
   const groups = wantedGroups;
   const t = h.t;
