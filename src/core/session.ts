@@ -15,7 +15,7 @@ import { endpointsOf, type Endpoint } from './analysis/endpoints';
 import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
 import type { PayloadTapRecord } from './dissect/taps';
 import { tcpReassemblyNeeds, tcpReassemblyOf } from './analysis/tcp-reassembly';
-import { dissectPlainTransport, filterPlainFrame, firstPassPlainFrame, plainFilterCovers } from './analysis/plain-frames';
+import { PlainFrameFields, dissectPlainTransport, filterPlainFrame, firstPassPlainFrame, plainFilterCovers } from './analysis/plain-frames';
 
 export interface CaptureInfo {
   name: string;
@@ -104,6 +104,8 @@ export class CaptureSession {
     linkType: 0,
     iface: 0,
   };
+  /** Header fields of plain frames, for filters that read nothing else. */
+  private readonly headerFields = new PlainFrameFields();
   private readonly relative = { secs: 0, nsecs: 0 };
   private readonly delta = { secs: 0, nsecs: 0 };
   /** Bytes of earlier frames that the frames being dissected need (TCP reassembly), by frame number. */
@@ -158,6 +160,7 @@ export class CaptureSession {
   private releaseFrameBytes(): void {
     this.pinfo.releaseFrame();
     this.tree.release();
+    this.headerFields.release();
   }
 
   /** `walkSpans` with a view of each frame's own bytes. */
@@ -449,23 +452,27 @@ export class CaptureSession {
     if (!active.length || !wanted) return out;
     const mask: Uint8Array = wanted;
     const sources: Uint8Array[] = [new Uint8Array(0)];
-    // Filters that read only header fields of plain frames are tested on items read straight from the bytes.
+    // Filters that read only header fields test plain frames on those fields read straight from the bytes.
     const plain = this.options.plainFrames !== false && plainFilterCovers(mask);
+    const header = this.headerFields;
     const { index, interfaces } = this.capture;
-    await this.walkFrames(first, last, (n, bytes) => {
-      this.tree.reset(false, mask);
+    await this.walkSpans(first, last, (n, buf, at, length) => {
       const i = n - 1;
       const linkType = interfaces[index.iface[i]]?.linkType ?? 1;
-      if (!plain || !filterPlainFrame(bytes, 0, bytes.length, index.origLen[i], n, linkType, this.pinfo.taps, this.tree, mask)) {
-        this.pinfo.columns = false;
-        dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
+      const k = n - first;
+      if (plain && header.accept(buf, at, length, index.origLen[i], n, linkType, this.pinfo.taps)) {
+        for (const f of active) if (filters[f].matchesHeader(header)) out[f][k >> 3] |= 1 << (k & 7);
+        return;
       }
+      const bytes = buf.subarray(at, at + length);
+      this.tree.reset(false, mask);
+      this.pinfo.columns = false;
+      dissectFrame(this.record(n, bytes), this.pinfo, this.tree);
       sources[0] = bytes;
       // Reassembled data sources of this frame follow the frame's bytes, at the index tree items carry.
       if (sources.length !== 1) sources.length = 1;
       const extra = this.tree.sources;
-      for (let k = 0; k < extra.length; k++) sources.push(extra[k].bytes);
-      const k = n - first;
+      for (let e = 0; e < extra.length; e++) sources.push(extra[e].bytes);
       for (const i of active) if (filters[i].matches(this.tree, sources)) out[i][k >> 3] |= 1 << (k & 7);
     });
     return out;

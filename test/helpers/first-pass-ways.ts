@@ -99,6 +99,14 @@ export const HEADER_FILTERS = [
   'count(ip.addr) == 2 && len(eth.src) == 6',
   'tcp.srcport > tcp.dstport',
   'any tcp.port == 53 || all udp.port == 53',
+  '@ip.src == c0:a8:01:23 || @tcp.dstport == 01:bb',
+  'ip[12:4] == @ip.dst || eth.addr#2 == ff:ff:ff:ff:ff:ff',
+  'tcp.port != 443 && ipv6.addr != fe80::/10',
+  'string(frame.number) matches "^1[0-9]$" && frame.len - frame.cap_len == 0',
+  'ipv6 contains 00:00:00 || ip contains 0a:00 || eth[6:6] == eth.src',
+  'max(tcp.port) > 50000 || min(udp.port) < 100 || ip.ttl in {1..32, 255}',
+  // Ethernet padding is no part of the transport's data: these see it only if a data end is wrong.
+  'tcp contains 00:00:00:00:00:00:00 || udp contains 00:00:00:00:00:00:00',
 ];
 
 /** Which frames each filter keeps, with or without the plain-frame shortcuts: one bitset a filter, as text. */

@@ -3,7 +3,8 @@ import { callDissector, heuristics, tables } from '../dissect/dissector-tables';
 import { tapAddressesAt, tapTransport, type Taps } from '../dissect/taps';
 import { ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
-import type { FieldInfo } from '../dissect/field-registry';
+import { fieldCount, type FieldInfo } from '../dissect/field-registry';
+import { pushOccurrence, type HeaderFields, type Register } from '../filter/registers';
 import { LinkType } from '../capture/link-types';
 import { fields as frameFields, reportException, type FrameRecord } from '../protocols/frame';
 import { fields as ethFields } from '../protocols/eth';
@@ -374,4 +375,175 @@ function addTransportItems(d: Uint8Array, at: number, srcPort: number, dstPort: 
     tree.addInFrame(udpFields.port, tr + 2, 2, trEnd, dstPort, ITEM_HIDDEN, item);
     tree.addInFrame(udpFields.length, tr + 4, 2, trEnd, (d[t + 4] << 8) | d[t + 5], 0, item);
   }
+}
+
+/** Slots of FILTER_FIELDS in `PlainFrameFields`, in the list's order. */
+const enum Slot {
+  Frame, Number, Len, CapLen,
+  Eth, EthDst, EthSrc, EthAddr, EthType,
+  Ip, IpLen, IpId, IpTtl, IpProto, IpSrc, IpDst, IpAddr,
+  Ipv6, Ipv6Plen, Ipv6Nxt, Ipv6Src, Ipv6Dst, Ipv6Addr,
+  Tcp, TcpSrcport, TcpDstport, TcpPort,
+  Udp, UdpSrcport, UdpDstport, UdpPort, UdpLength,
+}
+
+let slotByField: Int8Array | null = null;
+function slotsByField(): Int8Array {
+  if (slotByField === null || slotByField.length < fieldCount()) {
+    slotByField = new Int8Array(fieldCount()).fill(-1);
+    FILTER_FIELDS.forEach((f, slot) => (slotByField![f.index] = slot));
+  }
+  return slotByField;
+}
+
+/**
+ * The header fields of a plain frame as a display filter reads them, straight from the bytes: no item is
+ * recorded, no view made. Values, positions and data ends are those `filterPlainFrame` records (and the
+ * dissectors would), occurrences in the same order; a filter whose `wanted` mask `plainFilterCovers` accepts
+ * runs on it through `CompiledFilter.matchesHeader`.
+ */
+export class PlainFrameFields implements HeaderFields {
+  private d: Uint8Array = new Uint8Array(0);
+  private at = 0;
+  private capLen = 0;
+  private origLen = 0;
+  private frame = 0;
+  private v6 = false;
+  private proto = 0;
+  /** The IP and transport headers' offsets from the frame's start, and the bytes IP gives the transport. */
+  private ip = 0;
+  private tr = 0;
+  private tlen = 0;
+  private readonly slots = slotsByField();
+
+  /**
+   * Takes frame `frame` (`capLen` bytes at `at` in `d`) if it is a plain frame whose payload no dissector
+   * claims and no tap listens to; false (then dissect it) otherwise.
+   */
+  accept(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps): boolean {
+    if (taps.active || !readPlainHeaders(d, at, capLen, origLen, linkType) || !transportIsPlain(d)) return false;
+    this.d = d;
+    this.at = at;
+    this.capLen = capLen;
+    this.origLen = origLen;
+    this.frame = frame;
+    this.v6 = h.v6;
+    this.proto = h.proto;
+    this.ip = h.n - at;
+    this.tr = h.t - at;
+    this.tlen = h.tlen;
+    return true;
+  }
+
+  /** Drops the reference to the last frame's buffer. */
+  release(): void {
+    this.d = new Uint8Array(0);
+  }
+
+  has(field: number): boolean {
+    const slot = field < this.slots.length ? this.slots[field] : -1;
+    if (slot < Slot.Ip) return slot >= 0;
+    if (slot < Slot.Ipv6) return !this.v6;
+    if (slot < Slot.Tcp) return this.v6;
+    if (slot < Slot.Udp) return this.proto === 6;
+    return this.proto === 17;
+  }
+
+  push(field: number, reg: Register, raw: boolean, numMode: number, whole: boolean): void {
+    if (!this.has(field)) return;
+    const d = this.d;
+    const ip = this.ip;
+    const tr = this.tr;
+    const n = this.at + ip;
+    switch (this.slots[field]) {
+      case Slot.Frame:
+        return this.put(reg, null, 0, this.capLen, this.capLen, raw, numMode, whole);
+      case Slot.Number:
+        return this.put(reg, this.frame, 0, 0, this.capLen, raw, numMode, whole);
+      case Slot.Len:
+        return this.put(reg, this.origLen, 0, 0, this.capLen, raw, numMode, whole);
+      case Slot.CapLen:
+        return this.put(reg, this.capLen, 0, 0, this.capLen, raw, numMode, whole);
+      case Slot.Eth:
+        return this.put(reg, null, 0, ETHER_HEADER, this.capLen, raw, numMode, whole);
+      case Slot.EthDst:
+        return this.putBytes(reg, 0, 6, raw, numMode, whole);
+      case Slot.EthSrc:
+        return this.putBytes(reg, 6, 6, raw, numMode, whole);
+      case Slot.EthAddr:
+        this.putBytes(reg, 0, 6, raw, numMode, whole);
+        return this.putBytes(reg, 6, 6, raw, numMode, whole);
+      case Slot.EthType:
+        return this.put(reg, this.v6 ? 0x86dd : 0x0800, 12, 2, this.capLen, raw, numMode, whole);
+      case Slot.Ip:
+        return this.put(reg, null, ip, IPV4_HEADER, this.capLen, raw, numMode, whole);
+      case Slot.IpLen:
+        return this.put(reg, this.tlen + IPV4_HEADER, ip + 2, 2, this.capLen, raw, numMode, whole);
+      case Slot.IpId:
+        return this.put(reg, (d[n + 4] << 8) | d[n + 5], ip + 4, 2, this.capLen, raw, numMode, whole);
+      case Slot.IpTtl:
+        return this.put(reg, d[n + 8], ip + 8, 1, this.capLen, raw, numMode, whole);
+      case Slot.IpProto:
+        return this.put(reg, this.proto, ip + 9, 1, this.capLen, raw, numMode, whole);
+      case Slot.IpSrc:
+        return this.put(reg, u32(d, n + 12), ip + 12, 4, this.capLen, raw, numMode, whole);
+      case Slot.IpDst:
+        return this.put(reg, u32(d, n + 16), ip + 16, 4, this.capLen, raw, numMode, whole);
+      case Slot.IpAddr:
+        this.put(reg, u32(d, n + 12), ip + 12, 4, this.capLen, raw, numMode, whole);
+        return this.put(reg, u32(d, n + 16), ip + 16, 4, this.capLen, raw, numMode, whole);
+      case Slot.Ipv6:
+        return this.put(reg, null, ip, IPV6_HEADER, this.capLen, raw, numMode, whole);
+      case Slot.Ipv6Plen:
+        return this.put(reg, this.tlen, ip + 4, 2, this.capLen, raw, numMode, whole);
+      case Slot.Ipv6Nxt:
+        return this.put(reg, this.proto, ip + 6, 1, this.capLen, raw, numMode, whole);
+      case Slot.Ipv6Src:
+        return this.putBytes(reg, ip + 8, 16, raw, numMode, whole);
+      case Slot.Ipv6Dst:
+        return this.putBytes(reg, ip + 24, 16, raw, numMode, whole);
+      case Slot.Ipv6Addr:
+        this.putBytes(reg, ip + 8, 16, raw, numMode, whole);
+        return this.putBytes(reg, ip + 24, 16, raw, numMode, whole);
+      case Slot.Tcp:
+        return this.put(reg, null, tr, (d[this.at + tr + 12] >> 4) * 4, tr + this.tlen, raw, numMode, whole);
+      case Slot.Udp:
+        return this.put(reg, null, tr, UDP_HEADER, tr + this.tlen, raw, numMode, whole);
+      case Slot.TcpSrcport:
+      case Slot.UdpSrcport:
+        return this.putPort(reg, tr, raw, numMode, whole);
+      case Slot.TcpDstport:
+      case Slot.UdpDstport:
+        return this.putPort(reg, tr + 2, raw, numMode, whole);
+      case Slot.TcpPort:
+      case Slot.UdpPort:
+        this.putPort(reg, tr, raw, numMode, whole);
+        return this.putPort(reg, tr + 2, raw, numMode, whole);
+      case Slot.UdpLength:
+        return this.putPort(reg, tr + 4, raw, numMode, whole);
+    }
+  }
+
+  /** One occurrence: `length` bytes at `offset` from the frame's start, its data ending at `viewEnd`. */
+  private put(reg: Register, value: number | null, offset: number, length: number, viewEnd: number, raw: boolean, numMode: number, whole: boolean): void {
+    const at = this.at;
+    pushOccurrence(reg, value, this.d, at + offset, length, at + viewEnd, at + this.capLen, raw, numMode, whole);
+  }
+
+  /** A 16-bit field of the transport header (ports, the UDP length): its data is the transport's. */
+  private putPort(reg: Register, offset: number, raw: boolean, numMode: number, whole: boolean): void {
+    const p = this.at + offset;
+    this.put(reg, (this.d[p] << 8) | this.d[p + 1], offset, 2, this.tr + this.tlen, raw, numMode, whole);
+  }
+
+  /** An address whose value is its bytes: pushed from the frame without a view (a copy only for a non-bytes register). */
+  private putBytes(reg: Register, offset: number, length: number, raw: boolean, numMode: number, whole: boolean): void {
+    const at = this.at;
+    const value = reg.kind === 'bytes' ? null : this.d.subarray(at + offset, at + offset + length);
+    pushOccurrence(reg, value, this.d, at + offset, length, at + this.capLen, at + this.capLen, reg.kind === 'bytes' || raw, numMode, whole);
+  }
+}
+
+function u32(d: Uint8Array, p: number): number {
+  return ((d[p] << 24) | (d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]) >>> 0;
 }

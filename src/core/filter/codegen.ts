@@ -1,8 +1,8 @@
 import { fieldById, type FieldInfo } from '../dissect/field-registry';
 import type { RegKind } from './values';
-import type { ProtoTree, Timestamp } from '../dissect/proto-tree';
+import type { ProtoTree } from '../dissect/proto-tree';
 import type { CmpOp, Selection, TExpr, VExpr } from './ir';
-import { Register, type EvalContext } from './registers';
+import { NUM_BOOL, NUM_PLAIN, NUM_U32, Register, pushOccurrence, type EvalContext } from './registers';
 import type { CompiledRegex } from './regex';
 
 /**
@@ -98,6 +98,8 @@ class Generator {
       // The common case (`tcp`, `dns.flags.response`): scan for the field, no values needed.
       const idx = v.field.index;
       return (c) => {
+        const hf = c.header;
+        if (hf) return hf.has(idx);
         const t = c.tree;
         const fi = t.fieldIdx;
         for (let i = 0, n = t.count; i < n; i++) if (fi[i] === idx) return true;
@@ -480,6 +482,12 @@ function fieldValue(v: Extract<VExpr, { op: 'field' | 'raw' }>): Value {
     reg,
     fill: (c) => {
       reg.clear();
+      const hf = c.header;
+      if (hf) {
+        // Header fields occur in one layer of their protocol at most: layer 1 of 1.
+        if (!layers || inLayers(1, 1, layers)) hf.push(idx, reg, raw, numMode, isProto);
+        return;
+      }
       const t = c.tree;
       const fi = t.fieldIdx;
       const n = t.count;
@@ -509,56 +517,15 @@ function inLayers(layer: number, total: number, sel: Selection[]): boolean {
 }
 
 const EMPTY = new Uint8Array(0);
-const NUM_PLAIN = 0;
-const NUM_U32 = 1;
-const NUM_BOOL = 2;
 
 function pushItem(reg: Register, t: ProtoTree, i: number, c: EvalContext, raw: boolean, numMode: number, proto: boolean): void {
   const v = t.values[i];
-  switch (reg.kind) {
-    case 'num':
-      if (typeof v === 'number') reg.pushNum(numMode === NUM_PLAIN ? v : numMode === NUM_U32 ? v >>> 0 : v !== 0 ? 1 : 0);
-      else if (typeof v === 'boolean') reg.pushNum(v ? 1 : 0);
-      else if (typeof v === 'bigint') reg.pushNum(Number(v));
-      return;
-    case 'big':
-      if (typeof v === 'bigint') reg.pushBig(v);
-      else if (typeof v === 'number') reg.pushBig(BigInt(v));
-      return;
-    case 'str':
-      if (typeof v === 'string') reg.pushStr(v);
-      else if (v !== null && v !== undefined) reg.pushStr(String(v));
-      return;
-    case 'time':
-      if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) reg.pushTime((v as Timestamp).secs, (v as Timestamp).nsecs);
-      return;
-    case 'bytes': {
-      if (!raw && v instanceof Uint8Array) {
-        reg.pushBytes(v, 0, v.length);
-        return;
-      }
-      if (!raw && typeof v === 'bigint') {
-        const { buf, at } = reg.allocBytes(8);
-        let x = BigInt.asUintN(64, v);
-        for (let k = 7; k >= 0; k--) {
-          buf[at + k] = Number(x & 255n);
-          x >>= 8n;
-        }
-        return;
-      }
-      // @field, protocols, labels: the bytes the item covers. A protocol searched by contains/matches: up
-      // to the end of the data it was given (payload included, as tshark searches), where the tree says.
-      const src = c.sources[t.source[i]] ?? EMPTY;
-      const s = Math.min(t.offset[i], src.length);
-      const end = proto && t.viewEnd ? Math.max(t.viewEnd[i], s + t.length[i]) : s + Math.max(0, t.length[i]);
-      const e = Math.min(end, src.length);
-      reg.pushBytes(src, s, e);
-      return;
-    }
-    default:
-      // Labels (FT_NONE) only exist.
-      reg.pushNum(0);
+  if (reg.kind !== 'bytes' || (!raw && (v instanceof Uint8Array || typeof v === 'bigint'))) {
+    pushOccurrence(reg, v, EMPTY, 0, 0, -1, 0, raw, numMode, proto);
+    return;
   }
+  const src = c.sources[t.source[i]] ?? EMPTY;
+  pushOccurrence(reg, v, src, t.offset[i], t.length[i], t.viewEnd[i], src.length, raw, numMode, proto);
 }
 
 /** Bitwise and of two non-negative integers of up to 53 bits (JS `&` works on 32). */

@@ -2,6 +2,7 @@ import { fieldCount, type FieldInfo } from '../dissect/field-registry';
 import type { ProtoTree } from '../dissect/proto-tree';
 import { fieldReader, generate, type Program } from './codegen';
 import { FilterError, type FilterWarning } from './errors';
+import type { EvalContext, HeaderFields } from './registers';
 import { errorHint, mistakeWarnings } from './hints';
 import { parse } from './parser';
 import { semcheck } from './semcheck';
@@ -63,6 +64,16 @@ export class CompiledFilter {
   matches(tree: ProtoTree, sources: readonly Uint8Array[]): boolean {
     this.ctx.tree = tree;
     this.ctx.sources = sources;
+    this.ctx.header = null;
+    return this.program.test(this.ctx);
+  }
+
+  /**
+   * Tests one frame whose fields are read straight from its bytes (`HeaderFields`): valid when every field
+   * the filter reads (`wanted`) is one the source offers.
+   */
+  matchesHeader(fields: HeaderFields): boolean {
+    this.ctx.header = fields;
     return this.program.test(this.ctx);
   }
 
@@ -90,7 +101,7 @@ export class CompiledFilter {
     }
   }
 
-  private readonly ctx: { tree: ProtoTree; sources: readonly Uint8Array[] } = { tree: null as unknown as ProtoTree, sources: [] };
+  private readonly ctx: EvalContext = { tree: null as unknown as ProtoTree, sources: [], header: null };
 }
 
 export interface CompileOptions {

@@ -1,4 +1,4 @@
-import type { ProtoTree } from '../dissect/proto-tree';
+import type { FieldValue, ProtoTree, Timestamp } from '../dissect/proto-tree';
 import type { RegKind } from './values';
 
 const CAP = 4;
@@ -150,4 +150,73 @@ export interface EvalContext {
   tree: ProtoTree;
   /** Data sources by index (0 = the frame's bytes) for protocol bytes, slices and `@field`. */
   sources: readonly Uint8Array[];
+  /** When set, the frame's fields come from here instead of `tree` (and `sources`). */
+  header?: HeaderFields | null;
+}
+
+/**
+ * The fields of one frame read straight from its bytes rather than recorded in a proto tree: what the
+ * plain-frame shortcut (analysis/plain-frames.ts) offers filters that read only header fields. Each field
+ * occurs in at most one layer of its protocol.
+ */
+export interface HeaderFields {
+  /** Whether field `field` (a registry index) occurs in the frame. */
+  has(field: number): boolean;
+  /** Pushes every occurrence of field `field` into `reg`, in tree order, through `pushOccurrence`. */
+  push(field: number, reg: Register, raw: boolean, numMode: number, wholeProtocol: boolean): void;
+}
+
+/** How a number value is read into a register: as stored, as an unsigned 32-bit IPv4 address, as 0/1. */
+export const NUM_PLAIN = 0;
+export const NUM_U32 = 1;
+export const NUM_BOOL = 2;
+
+/**
+ * Pushes one occurrence of a field into `reg`: its value `v`, or (for `@field`, protocols and labels) the
+ * bytes it covers in `src` — `length` bytes from `offset`, or for a protocol searched whole (`wholeProtocol`)
+ * up to `viewEnd`, the end of the data its dissector was given — never past `limit`.
+ */
+export function pushOccurrence(reg: Register, v: FieldValue, src: Uint8Array, offset: number, length: number, viewEnd: number, limit: number, raw: boolean, numMode: number, wholeProtocol: boolean): void {
+  switch (reg.kind) {
+    case 'num':
+      if (typeof v === 'number') reg.pushNum(numMode === NUM_PLAIN ? v : numMode === NUM_U32 ? v >>> 0 : v !== 0 ? 1 : 0);
+      else if (typeof v === 'boolean') reg.pushNum(v ? 1 : 0);
+      else if (typeof v === 'bigint') reg.pushNum(Number(v));
+      return;
+    case 'big':
+      if (typeof v === 'bigint') reg.pushBig(v);
+      else if (typeof v === 'number') reg.pushBig(BigInt(v));
+      return;
+    case 'str':
+      if (typeof v === 'string') reg.pushStr(v);
+      else if (v !== null && v !== undefined) reg.pushStr(String(v));
+      return;
+    case 'time':
+      if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) reg.pushTime((v as Timestamp).secs, (v as Timestamp).nsecs);
+      return;
+    case 'bytes': {
+      if (!raw && v instanceof Uint8Array) {
+        reg.pushBytes(v, 0, v.length);
+        return;
+      }
+      if (!raw && typeof v === 'bigint') {
+        const { buf, at } = reg.allocBytes(8);
+        let x = BigInt.asUintN(64, v);
+        for (let k = 7; k >= 0; k--) {
+          buf[at + k] = Number(x & 255n);
+          x >>= 8n;
+        }
+        return;
+      }
+      // @field, protocols, labels: the bytes the item covers. A protocol searched by contains/matches: up
+      // to the end of the data it was given (payload included, as tshark searches).
+      const s = Math.min(offset, limit);
+      const end = wholeProtocol ? Math.max(viewEnd, s + length) : s + Math.max(0, length);
+      reg.pushBytes(src, s, Math.min(end, limit));
+      return;
+    }
+    default:
+      // Labels (FT_NONE) only exist.
+      reg.pushNum(0);
+  }
 }
