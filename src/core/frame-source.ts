@@ -2,6 +2,11 @@ import type { Capture } from './capture/open-capture';
 import { MemorySource } from './capture/byte-source';
 
 const WINDOW = 8 << 20;
+/**
+ * Window of a source that reads into our buffers (a Node file): smaller, so a window is still in the CPU's
+ * cache when its frames are handed out, and the two buffers each source keeps (below) stay small.
+ */
+const READ_INTO_WINDOW = 2 << 20;
 
 /**
  * Hands out the bytes of frames first..last in order, reading the source in windows: a sequential pass
@@ -13,7 +18,7 @@ export async function forEachFrameBytes(
   first: number,
   last: number,
   each: (frame: number, bytes: Uint8Array) => void | boolean,
-  windowBytes: number = WINDOW,
+  windowBytes?: number,
 ): Promise<void> {
   const { index, source } = cap;
   first = Math.max(1, first);
@@ -55,12 +60,13 @@ export async function forEachFrameSpan(
   first: number,
   last: number,
   each: (frame: number, buf: Uint8Array, at: number, length: number) => void | boolean,
-  windowBytes: number = WINDOW,
+  windowSize?: number,
 ): Promise<void> {
   const { index, source } = cap;
   first = Math.max(1, first);
   last = Math.min(last, index.count);
   if (first > last) return;
+  const windowBytes = windowSize ?? (canReadInto(source) ? READ_INTO_WINDOW : WINDOW);
   const { offset, capLen } = index;
   /** The last frame of the window that starts at frame n: grown frame by frame while within windowBytes. */
   const windowEnd = (n: number): number => {
@@ -96,8 +102,12 @@ export async function forEachFrameSpan(
     return;
   }
 
-  // Double buffering: window k is handed out of one buffer while window k + 1 is read into the other.
-  const buffers: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
+  // Double buffering: window k is handed out of one buffer while window k + 1 is read into the other. The
+  // pair is the one the source's last walk left, unless another walk holds it: a pool worker filters a
+  // capture in many short ranges, and allocating (and zeroing) two windows per range cost as much as the
+  // filtering did.
+  const buffers: Uint8Array[] = spareBuffers.get(source) ?? [new Uint8Array(0), new Uint8Array(0)];
+  spareBuffers.delete(source);
   const readWindow = (n: number, m: number, which: number): Promise<Uint8Array> => {
     const size = windowBytesOf(n, m);
     // Sized to the window (a short range reads a small one), grown when a later window is larger.
@@ -109,31 +119,38 @@ export async function forEachFrameSpan(
   let m = windowEnd(n);
   let which = 0;
   let pending = readWindow(n, m, which);
-  for (;;) {
-    const win = await pending;
-    const next = m + 1;
-    const nextEnd = next <= last ? windowEnd(next) : 0;
-    let ahead: Promise<Uint8Array> | null = null;
-    if (next <= last) {
-      ahead = readWindow(next, nextEnd, which ^ 1);
-      // Not awaited if the walk stops early: keep a failed read from being reported as unhandled.
-      ahead.catch(() => {});
+  try {
+    for (;;) {
+      const win = await pending;
+      const next = m + 1;
+      const nextEnd = next <= last ? windowEnd(next) : 0;
+      let ahead: Promise<Uint8Array> | null = null;
+      if (next <= last) {
+        ahead = readWindow(next, nextEnd, which ^ 1);
+        // Not awaited if the walk stops early: keep a failed read from being reported as unhandled.
+        ahead.catch(() => {});
+      }
+      let going = false;
+      try {
+        going = hand(n, m, win);
+      } finally {
+        // The next read writes into the other buffer: let it finish before this function returns or throws,
+        // so a later walk reusing the buffers (or the file handle) never races it.
+        if (ahead && !going) await ahead.catch(() => {});
+      }
+      if (!going || !ahead) return;
+      n = next;
+      m = nextEnd;
+      which ^= 1;
+      pending = ahead;
     }
-    let going = false;
-    try {
-      going = hand(n, m, win);
-    } finally {
-      // The next read writes into the other buffer: let it finish before this function returns or throws, so
-      // a later call (which may reuse nothing, but the file handle) never races it.
-      if (ahead && !going) await ahead.catch(() => {});
-    }
-    if (!going || !ahead) return;
-    n = next;
-    m = nextEnd;
-    which ^= 1;
-    pending = ahead;
+  } finally {
+    spareBuffers.set(source, buffers);
   }
 }
+
+/** The read buffers of each source's last finished walk, for its next one. */
+const spareBuffers = new WeakMap<ReadIntoSource, Uint8Array[]>();
 
 /** The bytes of one frame (1-based). */
 export async function frameBytes(cap: Capture, frame: number): Promise<Uint8Array> {

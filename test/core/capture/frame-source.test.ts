@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { openCapture, type Capture } from '../../../src/core/capture/open-capture';
 import { BlobSource, MemorySource } from '../../../src/core/capture/byte-source';
-import { forEachFrameBytes, frameBytes } from '../../../src/core/frame-source';
+import { forEachFrameBytes, forEachFrameSpan, frameBytes } from '../../../src/core/frame-source';
+import type { ByteSource } from '../../../src/core/capture/byte-source';
 import { PcapngWriter, counting, pcapFile } from '../../fixtures/capture-writer';
 
 /** Frame i (1-based) holds counting(len, i): its bytes say which frame they are. */
@@ -82,6 +83,44 @@ describe('frame source', () => {
     for (let at = 0; at < PCAP.length; at += 7) chunks.push(PCAP.subarray(at, at + 7));
     const cap = await openCapture(new MemorySource('chunky', chunks));
     expect(await collect(cap, 1, 10)).toEqual(expected(1, 10));
+  });
+
+  it('reuses the read buffers of a source that reads into them, walk after walk, but never in two walks at once', async () => {
+    /** A file-like source: reads into the caller's buffer, a turn of the event loop later. */
+    class IntoSource implements ByteSource {
+      readonly name = 'into';
+      readonly size = PCAP.length;
+      read(offset: number, length: number): Promise<Uint8Array> {
+        return Promise.resolve(PCAP.slice(offset, offset + length));
+      }
+      async readInto(offset: number, length: number, into: Uint8Array): Promise<number> {
+        await new Promise((r) => setTimeout(r, 0));
+        const got = PCAP.subarray(offset, offset + length);
+        into.set(got);
+        return got.length;
+      }
+    }
+    const cap = await openCapture(new IntoSource());
+    const walk = async (buffers: Set<ArrayBufferLike>) => {
+      const got: [number, number[]][] = [];
+      await forEachFrameSpan(cap, 1, 10, (n, buf, at, length) => {
+        buffers.add(buf.buffer);
+        got.push([n, Array.from(buf.subarray(at, at + length))]);
+      }, 2000);
+      return got;
+    };
+    const first = new Set<ArrayBufferLike>();
+    expect(await walk(first)).toEqual(expected(1, 10));
+    const second = new Set<ArrayBufferLike>();
+    expect(await walk(second)).toEqual(expected(1, 10));
+    expect([...second].every((b) => first.has(b))).toBe(true);
+    // Two walks at once: each has its own pair, and both see their frames' bytes.
+    const a = new Set<ArrayBufferLike>();
+    const b = new Set<ArrayBufferLike>();
+    const [ga, gb] = await Promise.all([walk(a), walk(b)]);
+    expect(ga).toEqual(expected(1, 10));
+    expect(gb).toEqual(expected(1, 10));
+    expect([...a].some((x) => b.has(x))).toBe(false);
   });
 
   it('refuses frame numbers outside the capture', async () => {
