@@ -63,6 +63,14 @@ const h = {
 
 /** Reads the Ethernet and IP headers of a frame into `h`; false unless the frame is plain. */
 function readPlainHeaders(d: Uint8Array, at: number, capLen: number, origLen: number, linkType: number): boolean {
+  return readIpHeaders(d, at, capLen, origLen, linkType) && (h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER);
+}
+
+/**
+ * Reads the Ethernet and IP headers of a frame into `h`; false unless they are those of a plain frame
+ * (whatever the IP payload).
+ */
+function readIpHeaders(d: Uint8Array, at: number, capLen: number, origLen: number, linkType: number): boolean {
   if (linkType !== LinkType.ETHERNET || capLen !== origLen || capLen < ETHER_HEADER + IPV4_HEADER + UDP_HEADER) return false;
   const end = at + capLen;
   const etype = (d[at + 12] << 8) | d[at + 13];
@@ -95,7 +103,21 @@ function readPlainHeaders(d: Uint8Array, at: number, capLen: number, origLen: nu
     return false;
   }
   h.n = n;
-  return h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
+  return true;
+}
+
+/** Smallest ICMP and ICMPv6 echo message: type, code, checksum, identifier, sequence number. */
+const ICMP_ECHO_HEADER = 8;
+
+/**
+ * Whether the IP payload of the frame in `h` is an ICMP echo request or reply (ICMPv6's over IPv6): its
+ * dissector then adds no field of the IP layers' (errors quote a packet, whose headers would), so the
+ * frame's header fields are those of a plain frame without a transport.
+ */
+function isEcho(d: Uint8Array): boolean {
+  if (h.tlen < ICMP_ECHO_HEADER) return false;
+  const type = d[h.t];
+  return h.v6 ? h.proto === 58 && (type === 128 || type === 129) : h.proto === 1 && (type === 0 || type === 8);
 }
 
 /**
@@ -417,11 +439,14 @@ export class PlainFrameFields implements HeaderFields {
   private readonly slots = slotsByField();
 
   /**
-   * Takes frame `frame` (`capLen` bytes at `at` in `d`) if it is a plain frame whose payload no dissector
-   * claims and no tap listens to; false (then dissect it) otherwise.
+   * Takes frame `frame` (`capLen` bytes at `at` in `d`) if no tap listens and it is a plain frame whose
+   * payload no dissector claims, or the same Ethernet and IP headers with an ICMP echo instead of TCP or UDP
+   * (its header fields are those minus the transport's); false (then dissect it) otherwise.
    */
   accept(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps): boolean {
-    if (taps.active || !readPlainHeaders(d, at, capLen, origLen, linkType) || !transportIsPlain(d)) return false;
+    if (taps.active || !readIpHeaders(d, at, capLen, origLen, linkType)) return false;
+    const transport = h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
+    if (transport ? !transportIsPlain(d) : !isEcho(d)) return false;
     this.d = d;
     this.at = at;
     this.capLen = capLen;
