@@ -1,4 +1,4 @@
-import { CaptureSession } from '../core/session';
+import { CaptureSession, type SessionOptions } from '../core/session';
 import { CaptureError } from '../core/capture/open-capture';
 import { NodeFileSource } from './node-file-source';
 import { UsageError } from './args';
@@ -24,7 +24,8 @@ export async function closeOpenFiles(): Promise<void> {
   while (openFiles.length) await openFiles.pop()!.close().catch(() => undefined);
 }
 
-export async function openSession(path: string | undefined): Promise<CaptureSession> {
+/** Opens a capture; `options` as CaptureSession's (a command that shows no conversations need not gather them). */
+export async function openSession(path: string | undefined, options: SessionOptions = {}): Promise<CaptureSession> {
   if (!path) throw new UsageError('a capture file is required');
   let src: NodeFileSource;
   try {
@@ -34,7 +35,7 @@ export async function openSession(path: string | undefined): Promise<CaptureSess
   }
   openFiles.push(src);
   try {
-    return await CaptureSession.open(src);
+    return await CaptureSession.open(src, options);
   } catch (e) {
     if (e instanceof CaptureError) throw new CliError(e.message, EXIT_UNREADABLE);
     throw e;

@@ -76,6 +76,11 @@ export interface SessionOptions extends OpenOptions {
    * Ethernet/IP/TCP-or-UDP frames (analysis/plain-frames.ts). On unless turned off: tests compare the two ways.
    */
   plainFrames?: boolean;
+  /**
+   * Whether the first pass gathers the conversation tables (on unless turned off). A command that shows
+   * none (the CLI's list, fields, tree) saves that work; asked for later, they are gathered by a walk.
+   */
+  conversations?: boolean;
 }
 
 /**
@@ -202,8 +207,8 @@ export class CaptureSession {
       this.pinfo.state.frameTimes = this.capture.index;
       this.pinfo.firstPass = true;
       // Conversation tables come with the first pass, at the cost of a hash update per address layer.
-      const traffic = new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
-      const stopTraffic = traffic.attach(this.pinfo.taps);
+      const traffic = this.options.conversations === false ? null : new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
+      const stopTraffic = traffic ? traffic.attach(this.pinfo.taps) : () => {};
       try {
         const { index, interfaces } = this.capture;
         const pinfo = this.pinfo;
@@ -503,12 +508,13 @@ export class CaptureSession {
   /** The conversation table of a type: the first pass's, or one gathered from the frames a filter keeps. */
   async conversationTable(type: ConversationType, filter?: CompiledFilter | null): Promise<ConversationTable> {
     await this.ensureFirstPass();
-    if (!filter || filter.matchesAll) return this.traffic!.tables.get(type)!;
+    const every = !filter || filter.matchesAll;
+    if (every && this.traffic) return this.traffic.tables.get(type)!;
     const collector = new ConversationCollector([type], this.firstSecs, this.firstNsecs);
     const stop = collector.attach(this.pinfo.taps, true);
-    const mask = filter.wanted;
+    const mask = every ? new Uint8Array(fieldCount()) : filter.wanted;
     const sources: Uint8Array[] = [new Uint8Array(0)];
-    if (filter.references.length) filter.setReferenceFrame(null);
+    if (!every && filter.references.length) filter.setReferenceFrame(null);
     try {
       // A frame's reports wait for its verdict: the filter can only be tested once the frame is dissected.
       await this.walkFrames(1, this.frameCount, (n, bytes) => {
@@ -519,7 +525,7 @@ export class CaptureSession {
         sources[0] = bytes;
         sources.length = 1;
         for (const s of this.tree.sources) sources.push(s.bytes);
-        collector.endFrame(filter.matches(this.tree, sources));
+        collector.endFrame(every || filter.matches(this.tree, sources));
       });
     } finally {
       collector.endFrame(false);

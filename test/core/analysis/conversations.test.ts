@@ -75,6 +75,19 @@ describe('conversations', () => {
     expect(await s.conversations('ipv6')).toEqual([]);
   });
 
+  it('gathers the same tables by a later walk when the first pass was told not to', async () => {
+    const bytes = conversationCapture();
+    const gathered = await open(bytes);
+    registerProtocols();
+    const later = await CaptureSession.open(MemorySource.of('conv.pcap', bytes), { conversations: false });
+    for (const type of ['eth', 'ip', 'ipv6', 'tcp', 'udp'] as const) {
+      const want = await gathered.conversations(type);
+      expect(want.length).toBeGreaterThan(type === 'ipv6' ? -1 : 0);
+      expect(await later.conversations(type)).toEqual(want);
+      expect(await later.endpoints(type)).toEqual(await gathered.endpoints(type));
+    }
+  });
+
   it('gives stream numbers, frames and rates', async () => {
     const s = await open(conversationCapture());
     const [udp, loop] = await s.conversations('udp');
