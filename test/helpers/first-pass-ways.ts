@@ -81,6 +81,7 @@ export const HEADER_FILTERS = [
   'eth.addr == ff:ff:ff:ff:ff:ff',
   'eth.src[0:3] == 00:1a:2b',
   'eth.type == 0x86dd',
+  'eth.type == 0x0806 && !ip && !ipv6',
   'eth[12:2] == 08:00',
   'ip[0] == 0x45',
   'ipv6.nxt == 17 && ipv6.plen > 100',

@@ -106,6 +106,15 @@ function readIpHeaders(d: Uint8Array, at: number, capLen: number, origLen: numbe
   return true;
 }
 
+const ETHERTYPE_ARP = 0x0806;
+/** An ARP message for IPv4 over Ethernet: hardware and protocol types and sizes, opcode, two address pairs. */
+const ARP_IPV4 = 28;
+
+/** Whether a whole frame is Ethernet II carrying an ARP message (which adds no field of the IP layers'). */
+function isArp(d: Uint8Array, at: number, capLen: number, origLen: number, linkType: number): boolean {
+  return linkType === LinkType.ETHERNET && capLen === origLen && capLen >= ETHER_HEADER + ARP_IPV4 && ((d[at + 12] << 8) | d[at + 13]) === ETHERTYPE_ARP;
+}
+
 /** Smallest ICMP and ICMPv6 echo message: type, code, checksum, identifier, sequence number. */
 const ICMP_ECHO_HEADER = 8;
 
@@ -430,7 +439,8 @@ export class PlainFrameFields implements HeaderFields {
   private capLen = 0;
   private origLen = 0;
   private frame = 0;
-  private v6 = false;
+  /** The network layer: IPv4 (4), IPv6 (6), or none (0: ARP). */
+  private net = 4;
   private proto = 0;
   /** The IP and transport headers' offsets from the frame's start, and the bytes IP gives the transport. */
   private ip = 0;
@@ -440,23 +450,32 @@ export class PlainFrameFields implements HeaderFields {
 
   /**
    * Takes frame `frame` (`capLen` bytes at `at` in `d`) if no tap listens and it is a plain frame whose
-   * payload no dissector claims, or the same Ethernet and IP headers with an ICMP echo instead of TCP or UDP
-   * (its header fields are those minus the transport's); false (then dissect it) otherwise.
+   * payload no dissector claims, the same Ethernet and IP headers with an ICMP echo instead of TCP or UDP
+   * (its header fields are those minus the transport's), or an ARP message over Ethernet (only the frame's
+   * and Ethernet's); false (then dissect it) otherwise.
    */
   accept(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps): boolean {
-    if (taps.active || !readIpHeaders(d, at, capLen, origLen, linkType)) return false;
-    const transport = h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
-    if (transport ? !transportIsPlain(d) : !isEcho(d)) return false;
+    if (taps.active) return false;
+    if (readIpHeaders(d, at, capLen, origLen, linkType)) {
+      const transport = h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
+      if (transport ? !transportIsPlain(d) : !isEcho(d)) return false;
+      this.net = h.v6 ? 6 : 4;
+      this.proto = h.proto;
+      this.ip = h.n - at;
+      this.tr = h.t - at;
+      this.tlen = h.tlen;
+    } else if (isArp(d, at, capLen, origLen, linkType)) {
+      // Ethernet's fields only: ARP's are its own (arp.src.proto_ipv4, not ip.src).
+      this.net = 0;
+      this.proto = 0;
+    } else {
+      return false;
+    }
     this.d = d;
     this.at = at;
     this.capLen = capLen;
     this.origLen = origLen;
     this.frame = frame;
-    this.v6 = h.v6;
-    this.proto = h.proto;
-    this.ip = h.n - at;
-    this.tr = h.t - at;
-    this.tlen = h.tlen;
     return true;
   }
 
@@ -468,8 +487,8 @@ export class PlainFrameFields implements HeaderFields {
   has(field: number): boolean {
     const slot = field < this.slots.length ? this.slots[field] : -1;
     if (slot < Slot.Ip) return slot >= 0;
-    if (slot < Slot.Ipv6) return !this.v6;
-    if (slot < Slot.Tcp) return this.v6;
+    if (slot < Slot.Ipv6) return this.net === 4;
+    if (slot < Slot.Tcp) return this.net === 6;
     if (slot < Slot.Udp) return this.proto === 6;
     return this.proto === 17;
   }
@@ -499,7 +518,7 @@ export class PlainFrameFields implements HeaderFields {
         this.putBytes(reg, 0, 6, raw, numMode, whole);
         return this.putBytes(reg, 6, 6, raw, numMode, whole);
       case Slot.EthType:
-        return this.put(reg, this.v6 ? 0x86dd : 0x0800, 12, 2, this.capLen, raw, numMode, whole);
+        return this.put(reg, this.net === 6 ? 0x86dd : this.net === 4 ? 0x0800 : ETHERTYPE_ARP, 12, 2, this.capLen, raw, numMode, whole);
       case Slot.Ip:
         return this.put(reg, null, ip, IPV4_HEADER, this.capLen, raw, numMode, whole);
       case Slot.IpLen:

@@ -90,6 +90,8 @@ describe('plain-frame shortcuts', () => {
     ['ICMP echo request', `${eth} ${v4('45', 28, '00 00', '40', '01')} 08 00 00 00 12 34 00 01`, false],
     ['ICMP echo reply with TTL 3', `${eth} ${v4('45', 28, '00 00', '03', '01')} 00 00 00 00 12 34 00 01`, false],
     ['ICMP port unreachable quoting a segment', `${eth} ${v4('45', 56, '00 00', '40', '01')} 03 03 00 00 00 00 00 00 ${v4('45', 40)} ${tcpSyn.slice(0, 23)}`, false],
+    ['ARP request (padded)', `ff ff ff ff ff ff 66 77 88 99 aa bb 08 06 00 01 08 00 06 04 00 01 66 77 88 99 aa bb 0a 00 00 01 00 00 00 00 00 00 0a 00 00 02 ${'00 '.repeat(18).trim()}`, false],
+    ['ARP reply cut short', `00 11 22 33 44 55 66 77 88 99 aa bb 08 06 00 01 08 00 06 04 00 02 66 77 88 99`, false],
     [
       'ICMPv6 echo request',
       `00 11 22 33 44 55 66 77 88 99 aa bb 86 dd 60 00 00 00 00 08 3a 40 ${'fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01'} ${'fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02'} 80 00 00 00 12 34 00 01`,
