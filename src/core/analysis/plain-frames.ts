@@ -30,8 +30,10 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
  *   is overwritten by the transport's, and they add no expert item when the conditions below hold), so
  *   `dissectPlainTransport` sets those and calls the TCP or UDP dissector itself on the transport's bytes.
  * - A filter that reads only header fields (FILTER_FIELDS: addresses, ports, lengths, the protocols) needs
- *   only their items: `filterPlainFrame` records them as the dissectors would — same values, positions and
- *   order — for a plain frame whose payload no dissector claims (one could add more of the same fields).
+ *   nothing else: `PlainFrameFields` hands it their values straight from the bytes, as the dissectors would
+ *   record them — same values, positions and order — for a plain frame whose payload no dissector claims,
+ *   and for ICMP echoes and ARP messages (whose other fields such a filter does not read). `fields`, which
+ *   formats values from a tree, gets the same items recorded by `filterPlainFrame`.
  *
  * A frame with anything else in it — another link type or ethertype, options, fragments, a length that
  * disagrees, a cut header, for the first pass and filters a port or heuristic with a dissector (or a
