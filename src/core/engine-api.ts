@@ -94,6 +94,12 @@ export interface Engine {
   open(blob: Blob, name: string, onProgress?: (p: LoadProgress) => void): Promise<OpenResult>;
   /** Stops reading: the frames read so far stay open, with a warning. */
   cancelOpen(): void;
+  /**
+   * Holds an open under way between two reads until as many `resumeOpen` calls: the pool pauses helpers
+   * still opening while a filter runs on the others, which then need the cores.
+   */
+  pauseOpen(): void;
+  resumeOpen(): void;
   /** Rows of the given frames (any order, any gaps). */
   rows(frames: Uint32Array, coloring: boolean): Promise<RowData[]>;
   /** The detail tree and bytes of one frame. */
@@ -177,6 +183,21 @@ export function createEngine(hooks: EngineHooks = {}): Engine {
     };
   };
 
+  /** Pauses asked for and not yet resumed; while there are any, an open waits before each read. */
+  let pauses = 0;
+  let resumed: Promise<void> | null = null;
+  let resume: (() => void) | null = null;
+  let opening = false;
+  /** `src`, whose reads wait while an open is paused (reads after the open, for other work, never do). */
+  const pausable = (src: ByteSource): ByteSource => ({
+    name: src.name,
+    size: src.size,
+    async read(offset, length) {
+      while (opening && resumed) await resumed;
+      return src.read(offset, length);
+    },
+  });
+
   const openSource = async (src: ByteSource, onProgress?: (p: LoadProgress) => void): Promise<CaptureSession> => {
     let last = 0;
     try {
@@ -225,16 +246,22 @@ export function createEngine(hooks: EngineHooks = {}): Engine {
     async open(blob, name, onProgress) {
       cancelled = false;
       full = null;
-      const s = await openSource(new BlobSource(blob, name), onProgress);
-      let last = 0;
-      const total = s.frameCount;
-      await s.ensureFirstPass((frames) => {
-        const now = Date.now();
-        if (onProgress && now - last > 80) {
-          last = now;
-          onProgress({ phase: 'dissecting', bytesRead: s.capture.fileSize, totalBytes: s.capture.fileSize, frames: Math.min(frames, total), totalFrames: total });
-        }
-      });
+      opening = true;
+      let s: CaptureSession;
+      try {
+        s = await openSource(pausable(new BlobSource(blob, name)), onProgress);
+        let last = 0;
+        const total = s.frameCount;
+        await s.ensureFirstPass((frames) => {
+          const now = Date.now();
+          if (onProgress && now - last > 80) {
+            last = now;
+            onProgress({ phase: 'dissecting', bytesRead: s.capture.fileSize, totalBytes: s.capture.fileSize, frames: Math.min(frames, total), totalFrames: total });
+          }
+        });
+      } finally {
+        opening = false;
+      }
       full = s;
       preview = null;
       let inflated: Blob | undefined;
@@ -244,6 +271,17 @@ export function createEngine(hooks: EngineHooks = {}): Engine {
 
     cancelOpen() {
       cancelled = true;
+    },
+
+    pauseOpen() {
+      if (pauses++ === 0) resumed = new Promise((r) => (resume = r));
+    },
+
+    resumeOpen() {
+      if (pauses === 0 || --pauses > 0) return;
+      resumed = null;
+      resume?.();
+      resume = null;
     },
 
     async rows(frames, withColor) {

@@ -25,7 +25,7 @@
  */
 import { proxy, wrap, type Remote } from 'comlink';
 import type { Engine, FilterCheck, LoadProgress, OpenResult } from '../core/engine-api';
-import { Channel, SupersededError } from './channel';
+import { Channel, SupersededError, type Token } from './channel';
 import { chunkRanges, concatFrames, framesOfChunk } from './bitset';
 import type { EngineClient, OpenEvent } from './types';
 
@@ -202,6 +202,25 @@ export class EnginePool implements EngineClient {
     const token = this.filterChannel.begin();
     const ready = this.members.filter((m) => m.ready);
     const workers = ready.length ? ready : [this.primary];
+    // Helpers still opening the capture wait while the filter runs: they would take the cores it needs (on
+    // two cores, a helper's first pass beside the filter made it take twice as long).
+    const paused = this.members.filter((m) => !m.ready && m !== this.loader && !workers.includes(m));
+    for (const m of paused) void m.engine.pauseOpen();
+    try {
+      return await this.runFilter(token, workers, text, frames, onProgress, referenceFrame);
+    } finally {
+      for (const m of paused) void m.engine.resumeOpen();
+    }
+  }
+
+  private async runFilter(
+    token: Token,
+    workers: Member[],
+    text: string,
+    frames: number,
+    onProgress?: (done: number) => void,
+    referenceFrame?: number,
+  ): Promise<Uint32Array> {
     const size = Math.min(65536, Math.max(4096, Math.ceil(frames / (workers.length * 8))));
     const ranges = chunkRanges(frames, size);
     // Each chunk's passing frames, in chunk order; filled in as chunks arrive, in any order.

@@ -28,6 +28,28 @@ describe('engine', () => {
     expect(d.fields['ip.src']).toEqual({ name: 'Source Address', type: 'IPv4 address' });
   });
 
+  it('holds an open while paused, until it is resumed as many times; reads after the open never wait', async () => {
+    const e = createEngine();
+    const tick = () => new Promise((r) => setTimeout(r, 30));
+    e.pauseOpen();
+    e.pauseOpen();
+    let opened = false;
+    const open = e.open(sample(), 'intro-web.pcap').then((r) => ((opened = true), r));
+    await tick();
+    expect(opened).toBe(false);
+    e.resumeOpen();
+    await tick();
+    expect(opened).toBe(false);
+    e.resumeOpen();
+    expect((await open).frames).toBeGreaterThan(10);
+    // A resume too many is ignored; a pause after the open does not hold the second-pass work.
+    e.resumeOpen();
+    e.pauseOpen();
+    expect((await e.rows(Uint32Array.from([1, 2]), false)).map((x) => x.number)).toEqual([1, 2]);
+    expect(await e.filter('arp', 1, 5)).toBeInstanceOf(Uint8Array);
+    e.resumeOpen();
+  });
+
   it('previews the first slice of a capture', async () => {
     const e = createEngine();
     const r = await e.preview(sample(), 'intro-web.pcap', 2000);
