@@ -95,8 +95,8 @@ export interface Engine {
   /** Stops reading: the frames read so far stay open, with a warning. */
   cancelOpen(): void;
   /**
-   * Holds an open under way between two reads until as many `resumeOpen` calls: the pool pauses helpers
-   * still opening while a filter runs on the others, which then need the cores.
+   * Holds an open under way at its next read until each `pauseOpen` has had its `resumeOpen`: the pool
+   * pauses helpers still opening while a filter runs on the others, which then need the cores.
    */
   pauseOpen(): void;
   resumeOpen(): void;

@@ -15,7 +15,7 @@
  *   once, in the browser's blob store; each worker holds its own frame index (~27 bytes a frame) and
  *   first-pass state, and reads frames by `Blob.slice`. Gzip captures are inflated once, by the loader, which hands the inflated Blob on.
  * - Second-pass work goes to the ready worker with the fewest requests in flight; a filter is cut into
- *   chunks of frames spread over every ready worker.
+ *   chunks of frames spread over every ready worker, and helpers still opening pause while it runs.
  * - Cancellation: a newer request of a kind (detail, filter, sort, filter check) supersedes the older: its
  *   result is dropped and an abandoned filter's unsent chunks are never sent, so it stops within a chunk.
  *   Opening another capture disposes of the pool: terminating the workers releases all their memory.
@@ -203,7 +203,7 @@ export class EnginePool implements EngineClient {
     const ready = this.members.filter((m) => m.ready);
     const workers = ready.length ? ready : [this.primary];
     // Helpers still opening the capture wait while the filter runs: they would take the cores it needs (on
-    // two cores, a helper's first pass beside the filter made it take twice as long).
+    // two cores, a helper's first pass beside a filter made the filter take 1.3–1.5 times as long).
     const paused = this.members.filter((m) => !m.ready && m !== this.loader && !workers.includes(m));
     for (const m of paused) void m.engine.pauseOpen();
     try {
