@@ -86,6 +86,7 @@ export const HEADER_FILTERS = [
   'ip[0] == 0x45',
   'ipv6.nxt == 17 && ipv6.plen > 100',
   'ipv6.src[0:2] == fe:80',
+  'count(ipv6.src) == 1',
   'udp.port in {53, 67..68, 123}',
   'udp.length > 100 && udp.srcport > 1024',
   'tcp.dstport == 80 && tcp contains "GET"',

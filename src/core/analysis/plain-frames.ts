@@ -32,8 +32,8 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
  * - A filter that reads only header fields (FILTER_FIELDS: addresses, ports, lengths, the protocols) needs
  *   nothing else: `PlainFrameFields` hands it their values straight from the bytes, as the dissectors would
  *   record them — same values, positions and order — for a plain frame whose payload no dissector claims,
- *   and for ICMP echoes and ARP messages (whose other fields such a filter does not read). `fields`, which
- *   formats values from a tree, gets the same items recorded by `filterPlainFrame`.
+ *   and for ICMP echoes, ICMPv6 echo/MLD/NDP messages and ARP (whose other fields such a filter does not
+ *   read). `fields`, which formats values from a tree, gets the same items recorded by `filterPlainFrame`.
  *
  * A frame with anything else in it — another link type or ethertype, options, fragments, a length that
  * disagrees, a cut header, for the first pass and filters a port or heuristic with a dissector (or a
@@ -120,15 +120,34 @@ function isArp(d: Uint8Array, at: number, capLen: number, origLen: number, linkT
 /** Smallest ICMP and ICMPv6 echo message: type, code, checksum, identifier, sequence number. */
 const ICMP_ECHO_HEADER = 8;
 
+/** Where the options of ICMPv6 router/neighbor discovery messages start (RFC 4861 §4.1–4.4), by type. */
+const NDP_OPTIONS_AT: Readonly<Record<number, number>> = { 133: 8, 134: 16, 135: 24, 136: 24 };
+/** NDP's Redirected Header option: it quotes a packet, whose IPv6 header the dissector shows. */
+const NDP_REDIRECTED_HEADER = 4;
+
 /**
- * Whether the IP payload of the frame in `h` is an ICMP echo request or reply (ICMPv6's over IPv6): its
- * dissector then adds no field of the IP layers' (errors quote a packet, whose headers would), so the
- * frame's header fields are those of a plain frame without a transport.
+ * Whether the IP payload of the frame in `h` is an ICMP message whose dissector adds no field of the IP
+ * layers' (an error quotes a packet, whose headers would), so the frame's header fields are those of a
+ * plain frame without a transport: an ICMP echo request or reply; over IPv6 an ICMPv6 echo, a multicast
+ * listener message, or a router or neighbor solicitation or advertisement whose options are whole and
+ * quote no packet.
  */
-function isEcho(d: Uint8Array): boolean {
+function isHeaderOnlyIcmp(d: Uint8Array): boolean {
   if (h.tlen < ICMP_ECHO_HEADER) return false;
   const type = d[h.t];
-  return h.v6 ? h.proto === 58 && (type === 128 || type === 129) : h.proto === 1 && (type === 0 || type === 8);
+  if (!h.v6) return h.proto === 1 && (type === 0 || type === 8);
+  if (h.proto !== 58) return false;
+  if (type === 128 || type === 129 || type === 130 || type === 131 || type === 132 || type === 143) return true;
+  const optionsAt = NDP_OPTIONS_AT[type];
+  if (optionsAt === undefined || h.tlen < optionsAt) return false;
+  const end = h.t + h.tlen;
+  for (let p = h.t + optionsAt; p < end; ) {
+    if (p + 2 > end) return false;
+    const len = d[p + 1] * 8;
+    if (len === 0 || p + len > end || d[p] === NDP_REDIRECTED_HEADER) return false;
+    p += len;
+  }
+  return true;
 }
 
 /**
@@ -452,15 +471,15 @@ export class PlainFrameFields implements HeaderFields {
 
   /**
    * Takes frame `frame` (`capLen` bytes at `at` in `d`) if no tap listens and it is a plain frame whose
-   * payload no dissector claims, the same Ethernet and IP headers with an ICMP echo instead of TCP or UDP
-   * (its header fields are those minus the transport's), or an ARP message over Ethernet (only the frame's
-   * and Ethernet's); false (then dissect it) otherwise.
+   * payload no dissector claims, the same Ethernet and IP headers with an ICMP message that quotes no packet
+   * instead of TCP or UDP (`isHeaderOnlyIcmp`: its header fields are those minus the transport's), or an ARP
+   * message over Ethernet (only the frame's and Ethernet's); false (then dissect it) otherwise.
    */
   accept(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps): boolean {
     if (taps.active) return false;
     if (readIpHeaders(d, at, capLen, origLen, linkType)) {
       const transport = h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
-      if (transport ? !transportIsPlain(d) : !isEcho(d)) return false;
+      if (transport ? !transportIsPlain(d) : !isHeaderOnlyIcmp(d)) return false;
       this.net = h.v6 ? 6 : 4;
       this.proto = h.proto;
       this.ip = h.n - at;

@@ -92,6 +92,22 @@ describe('plain-frame shortcuts', () => {
     ['ICMP port unreachable quoting a segment', `${eth} ${v4('45', 56, '00 00', '40', '01')} 03 03 00 00 00 00 00 00 ${v4('45', 40)} ${tcpSyn.slice(0, 23)}`, false],
     ['ARP request (padded)', `ff ff ff ff ff ff 66 77 88 99 aa bb 08 06 00 01 08 00 06 04 00 01 66 77 88 99 aa bb 0a 00 00 01 00 00 00 00 00 00 0a 00 00 02 ${'00 '.repeat(18).trim()}`, false],
     ['ARP reply cut short', `00 11 22 33 44 55 66 77 88 99 aa bb 08 06 00 01 08 00 06 04 00 02 66 77 88 99`, false],
+    // Neighbor discovery: options are walked; one that quotes a packet (Redirected Header) is dissected.
+    [
+      'ICMPv6 neighbor solicitation with a link-layer address option',
+      `33 33 ff 00 00 02 66 77 88 99 aa bb 86 dd 60 00 00 00 00 20 3a ff fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01 ff 02 00 00 00 00 00 00 00 00 00 01 ff 00 00 02 87 00 00 00 00 00 00 00 fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02 01 01 66 77 88 99 aa bb`,
+      false,
+    ],
+    [
+      'ICMPv6 neighbor solicitation with a Redirected Header option',
+      `33 33 ff 00 00 02 66 77 88 99 aa bb 86 dd 60 00 00 00 00 48 3a ff fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01 ff 02 00 00 00 00 00 00 00 00 00 01 ff 00 00 02 87 00 00 00 00 00 00 00 fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02 04 06 00 00 00 00 00 00 60 00 00 00 00 00 3b 40 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0a 0b 0b 0b 0b 0b 0b 0b 0b 0b 0b 0b 0b 0b 0b 0b 0b`,
+      false,
+    ],
+    [
+      'ICMPv6 neighbor solicitation with a zero-length option',
+      `33 33 ff 00 00 02 66 77 88 99 aa bb 86 dd 60 00 00 00 00 20 3a ff fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01 ff 02 00 00 00 00 00 00 00 00 00 01 ff 00 00 02 87 00 00 00 00 00 00 00 fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02 01 00 66 77 88 99 aa bb`,
+      false,
+    ],
     [
       'ICMPv6 echo request',
       `00 11 22 33 44 55 66 77 88 99 aa bb 86 dd 60 00 00 00 00 08 3a 40 ${'fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01'} ${'fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02'} 80 00 00 00 12 34 00 01`,
