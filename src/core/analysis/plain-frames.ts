@@ -290,8 +290,9 @@ export function dissectPlainTransport(rec: FrameRecord, pinfo: PacketInfo, tree:
 }
 
 /**
- * The fields `filterPlainFrame` records, all from the headers of a plain frame: a filter that reads only
- * these can be run on such frames without their dissectors.
+ * The fields `filterPlainFrame` records and `PlainFrameFields` reads, all from the headers of a plain frame:
+ * a filter that reads only these can be run on such frames without their dissectors. (The order is
+ * `PlainFrameFields`' slot order.)
  */
 const FILTER_FIELDS: readonly FieldInfo[] = [
   frameFields.frame, frameFields.number, frameFields.len, frameFields.capLen,
