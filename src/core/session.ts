@@ -15,7 +15,7 @@ import { endpointsOf, type Endpoint } from './analysis/endpoints';
 import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
 import type { PayloadTapRecord } from './dissect/taps';
 import { tcpReassemblyNeeds, tcpReassemblyOf } from './analysis/tcp-reassembly';
-import { PlainFrameFields, dissectPlainTransport, filterPlainFrame, firstPassPlainFrame, plainFilterCovers } from './analysis/plain-frames';
+import { PlainFrameFields, dissectPlainTransport, firstPassPlainFrame, plainFilterCovers } from './analysis/plain-frames';
 
 export interface CaptureInfo {
   name: string;
@@ -352,20 +352,24 @@ export class CaptureSession {
     const out: string[] = new Array(ids.length).fill('');
     // Header fields of plain frames are read straight from the bytes, as a filter reading them would be.
     const plain = this.options.plainFrames !== false && !needRow && plainFilterCovers(wanted);
+    const header = this.headerFields;
     const { index, interfaces } = this.capture;
-    await this.walkFrames(first, last, (n, bytes) => {
+    await this.walkSpans(first, last, (n, buf, at, length) => {
       if (selected && !isSelected(selected, n - first)) return;
-      this.tree.reset(false, wanted);
       const i = n - 1;
       const linkType = interfaces[index.iface[i]]?.linkType ?? 1;
-      if (plain && filterPlainFrame(bytes, 0, bytes.length, index.origLen[i], n, linkType, this.pinfo.taps, this.tree, wanted)) {
+      if (plain && header.accept(buf, at, length, index.origLen[i], n, linkType, this.pinfo.taps)) {
         for (let k = 0; k < ids.length; k++) {
-          const at = this.tree.find(infos[k]!);
-          out[k] = at < 0 ? '' : fieldText(infos[k]!, this.tree, at, bytes);
+          const f = infos[k]!;
+          const v = header.firstValue(f);
+          // A protocol's text is its name, as `fieldText` gives it for an item without a label.
+          out[k] = v === undefined ? '' : v === null ? f.name : formatFieldValue(f, v);
         }
         each(n, out);
         return;
       }
+      const bytes = buf.subarray(at, at + length);
+      this.tree.reset(false, wanted);
       const rec = this.record(n, bytes);
       this.pinfo.columns = needRow;
       dissectFrame(rec, this.pinfo, this.tree);

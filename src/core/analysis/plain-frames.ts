@@ -2,9 +2,10 @@ import { AddrKind, PortType, type PacketInfo } from '../dissect/packet-info';
 import { callDissector, heuristics, tables } from '../dissect/dissector-tables';
 import { tapAddressesAt, tapTransport, type Taps } from '../dissect/taps';
 import { ByteView } from '../dissect/byte-view';
-import type { ProtoTree } from '../dissect/proto-tree';
+import type { FieldValue, ProtoTree } from '../dissect/proto-tree';
 import { fieldCount, type FieldInfo } from '../dissect/field-registry';
-import { pushOccurrence, type HeaderFields, type Register } from '../filter/registers';
+import { NUM_PLAIN, Register, pushOccurrence, type HeaderFields } from '../filter/registers';
+import { regKind } from '../filter/values';
 import { LinkType } from '../capture/link-types';
 import { fields as frameFields, reportException, type FrameRecord } from '../protocols/frame';
 import { fields as ethFields } from '../protocols/eth';
@@ -33,7 +34,7 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
  *   nothing else: `PlainFrameFields` hands it their values straight from the bytes, as the dissectors would
  *   record them — same values, positions and order — for a plain frame whose payload no dissector claims,
  *   and for ICMP echoes, ICMPv6 echo/MLD/NDP messages and ARP (whose other fields such a filter does not
- *   read). `fields`, which formats values from a tree, gets the same items recorded by `filterPlainFrame`.
+ *   read); `fields` prints the first value of each (`firstValue`).
  *
  * A frame with anything else in it — another link type or ethertype, options, fragments, a length that
  * disagrees, a cut header, for the first pass and filters a port or heuristic with a dissector (or a
@@ -290,9 +291,8 @@ export function dissectPlainTransport(rec: FrameRecord, pinfo: PacketInfo, tree:
 }
 
 /**
- * The fields `filterPlainFrame` records and `PlainFrameFields` reads, all from the headers of a plain frame:
- * a filter that reads only these can be run on such frames without their dissectors. (The order is
- * `PlainFrameFields`' slot order.)
+ * The fields `PlainFrameFields` reads, all from the headers of a plain frame: a filter (or `fields`) that
+ * reads only these can be run on such frames without their dissectors. (The order is its slot order.)
  */
 const FILTER_FIELDS: readonly FieldInfo[] = [
   frameFields.frame, frameFields.number, frameFields.len, frameFields.capLen,
@@ -303,131 +303,19 @@ const FILTER_FIELDS: readonly FieldInfo[] = [
   udpFields.udp, udpFields.srcport, udpFields.dstport, udpFields.port, udpFields.length,
 ];
 
-/** Groups of FILTER_FIELDS, so a frame skips the layers a filter reads nothing of. */
-const WANTS_FRAME = 1;
-const WANTS_ETH = 2;
-const WANTS_IP = 4;
-const WANTS_IPV6 = 8;
-const WANTS_TCP = 16;
-const WANTS_UDP = 32;
-const GROUP_OF: Record<string, number> = { frame: WANTS_FRAME, eth: WANTS_ETH, ip: WANTS_IP, ipv6: WANTS_IPV6, tcp: WANTS_TCP, udp: WANTS_UDP };
-
 let coveredMask: Uint8Array | null = null;
 let coveredAnswer = false;
-/** Which groups the mask `plainFilterCovers` saw last reads (WANTS_* bits). */
-let wantedGroups = 0;
 
-/** Whether every field of a filter's `wanted` mask is one `filterPlainFrame` records (remembered per mask). */
+/** Whether every field of a filter's `wanted` mask is one `PlainFrameFields` reads (remembered per mask). */
 export function plainFilterCovers(wanted: Uint8Array): boolean {
   if (wanted === coveredMask) return coveredAnswer;
   const ok = new Uint8Array(wanted.length);
-  let groups = 0;
-  for (const f of FILTER_FIELDS) {
-    if (f.index >= ok.length) continue;
-    ok[f.index] = 1;
-    if (wanted[f.index] === 1) groups |= GROUP_OF[f.protocol];
-  }
+  for (const f of FILTER_FIELDS) if (f.index < ok.length) ok[f.index] = 1;
   let answer = true;
   for (let i = 0; i < wanted.length; i++) if (wanted[i] === 1 && ok[i] !== 1) answer = false;
   coveredMask = wanted;
   coveredAnswer = answer;
-  wantedGroups = groups;
   return answer;
-}
-
-const ITEM_HIDDEN = 2;
-
-/**
- * Records into `tree` (reset with a mask `plainFilterCovers` accepted) the items the dissectors would record
- * for a plain frame whose payload no dissector claims — same values, positions and order — so a display
- * filter tests it as it would the dissected frame. The frame is `d` from `at` for `capLen` bytes. Returns
- * false, having recorded nothing, when the frame is not such a frame.
- */
-export function filterPlainFrame(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps, tree: ProtoTree, wanted: Uint8Array): boolean {
-  if (taps.active || !readPlainHeaders(d, at, capLen, origLen, linkType) || !transportIsPlain(d)) return false;
-  if (wanted !== coveredMask && !plainFilterCovers(wanted)) return false;
-  const groups = wantedGroups;
-  const t = h.t;
-  const tcp = h.proto === 6;
-  const srcPort = (d[t] << 8) | d[t + 1];
-  const dstPort = (d[t + 2] << 8) | d[t + 3];
-
-  // Offsets are from the frame's start; each layer's data runs to the end of what its dissector was given.
-  const end = capLen;
-  if (groups & WANTS_FRAME) {
-    const top = tree.addInFrame(frameFields.frame, 0, capLen, end, null, 0, -1);
-    tree.addInFrame(frameFields.number, 0, 0, end, frame, 0, top);
-    tree.addInFrame(frameFields.len, 0, 0, end, origLen, 0, top);
-    tree.addInFrame(frameFields.capLen, 0, 0, end, capLen, 0, top);
-  }
-  if (groups & WANTS_ETH) addEthItems(d, at, end, tree);
-  if (groups & (h.v6 ? WANTS_IPV6 : WANTS_IP)) addIpItems(d, at, end, tree);
-  if (groups & (tcp ? WANTS_TCP : WANTS_UDP)) addTransportItems(d, at, srcPort, dstPort, tree);
-  return true;
-}
-
-function addEthItems(d: Uint8Array, at: number, end: number, tree: ProtoTree): void {
-  const ethItem = tree.addInFrame(ethFields.eth, 0, ETHER_HEADER, end, null, 0, -1);
-  if (tree.wants(ethFields.dst) || tree.wants(ethFields.src) || tree.wants(ethFields.addr)) {
-    const dst = d.subarray(at, at + 6);
-    const src = d.subarray(at + 6, at + 12);
-    const dstItem = tree.addInFrame(ethFields.dst, 0, 6, end, dst, 0, ethItem);
-    tree.addInFrame(ethFields.addr, 0, 6, end, dst, 0, dstItem >= 0 ? dstItem : ethItem);
-    const srcItem = tree.addInFrame(ethFields.src, 6, 6, end, src, 0, ethItem);
-    tree.addInFrame(ethFields.addr, 6, 6, end, src, 0, srcItem >= 0 ? srcItem : ethItem);
-  }
-  tree.addInFrame(ethFields.type, 12, 2, end, h.v6 ? 0x86dd : 0x0800, 0, ethItem);
-}
-
-function addIpItems(d: Uint8Array, at: number, end: number, tree: ProtoTree): void {
-  const n = h.n;
-  const ip = n - at;
-  if (h.v6) {
-    const ipItem = tree.addInFrame(ipv6Fields.ipv6, ip, IPV6_HEADER, end, null, 0, -1);
-    tree.addInFrame(ipv6Fields.plen, ip + 4, 2, end, h.tlen, 0, ipItem);
-    tree.addInFrame(ipv6Fields.nxt, ip + 6, 1, end, h.proto, 0, ipItem);
-    if (tree.wants(ipv6Fields.src) || tree.wants(ipv6Fields.dst) || tree.wants(ipv6Fields.addr)) {
-      const src = d.subarray(h.srcAt, h.srcAt + 16);
-      const dst = d.subarray(h.dstAt, h.dstAt + 16);
-      tree.addInFrame(ipv6Fields.src, ip + 8, 16, end, src, 0, ipItem);
-      tree.addInFrame(ipv6Fields.addr, ip + 8, 16, end, src, ITEM_HIDDEN, ipItem);
-      tree.addInFrame(ipv6Fields.dst, ip + 24, 16, end, dst, 0, ipItem);
-      tree.addInFrame(ipv6Fields.addr, ip + 24, 16, end, dst, ITEM_HIDDEN, ipItem);
-    }
-  } else {
-    const ipItem = tree.addInFrame(ipFields.ip, ip, IPV4_HEADER, end, null, 0, -1);
-    tree.addInFrame(ipFields.len, ip + 2, 2, end, h.tlen + IPV4_HEADER, 0, ipItem);
-    tree.addInFrame(ipFields.id, ip + 4, 2, end, (d[n + 4] << 8) | d[n + 5], 0, ipItem);
-    tree.addInFrame(ipFields.ttl, ip + 8, 1, end, d[n + 8], 0, ipItem);
-    tree.addInFrame(ipFields.proto, ip + 9, 1, end, h.proto, 0, ipItem);
-    const src = ((d[n + 12] << 24) | (d[n + 13] << 16) | (d[n + 14] << 8) | d[n + 15]) >>> 0;
-    const dst = ((d[n + 16] << 24) | (d[n + 17] << 16) | (d[n + 18] << 8) | d[n + 19]) >>> 0;
-    tree.addInFrame(ipFields.src, ip + 12, 4, end, src, 0, ipItem);
-    tree.addInFrame(ipFields.addr, ip + 12, 4, end, src, ITEM_HIDDEN, ipItem);
-    tree.addInFrame(ipFields.dst, ip + 16, 4, end, dst, 0, ipItem);
-    tree.addInFrame(ipFields.addr, ip + 16, 4, end, dst, ITEM_HIDDEN, ipItem);
-  }
-}
-
-function addTransportItems(d: Uint8Array, at: number, srcPort: number, dstPort: number, tree: ProtoTree): void {
-  // The transport's data is what the IP layer gave it: up to the IP length, without Ethernet padding.
-  const t = h.t;
-  const tr = t - at;
-  const trEnd = tr + h.tlen;
-  if (h.proto === 6) {
-    const item = tree.addInFrame(tcpFields.tcp, tr, (d[t + 12] >> 4) * 4, trEnd, null, 0, -1);
-    tree.addInFrame(tcpFields.srcport, tr, 2, trEnd, srcPort, 0, item);
-    tree.addInFrame(tcpFields.dstport, tr + 2, 2, trEnd, dstPort, 0, item);
-    tree.addInFrame(tcpFields.port, tr, 2, trEnd, srcPort, ITEM_HIDDEN, item);
-    tree.addInFrame(tcpFields.port, tr + 2, 2, trEnd, dstPort, ITEM_HIDDEN, item);
-  } else {
-    const item = tree.addInFrame(udpFields.udp, tr, UDP_HEADER, trEnd, null, 0, -1);
-    tree.addInFrame(udpFields.srcport, tr, 2, trEnd, srcPort, 0, item);
-    tree.addInFrame(udpFields.dstport, tr + 2, 2, trEnd, dstPort, 0, item);
-    tree.addInFrame(udpFields.port, tr, 2, trEnd, srcPort, ITEM_HIDDEN, item);
-    tree.addInFrame(udpFields.port, tr + 2, 2, trEnd, dstPort, ITEM_HIDDEN, item);
-    tree.addInFrame(udpFields.length, tr + 4, 2, trEnd, (d[t + 4] << 8) | d[t + 5], 0, item);
-  }
 }
 
 /** Slots of FILTER_FIELDS in `PlainFrameFields`, in the list's order. */
@@ -451,9 +339,9 @@ function slotsByField(): Int8Array {
 
 /**
  * The header fields of a plain frame as a display filter reads them, straight from the bytes: no item is
- * recorded, no view made. Values, positions and data ends are those `filterPlainFrame` records (and the
- * dissectors would), occurrences in the same order; a filter whose `wanted` mask `plainFilterCovers` accepts
- * runs on it through `CompiledFilter.matchesHeader`.
+ * recorded, no view made. Values, positions and data ends are those the dissectors would record,
+ * occurrences in the same order; a filter whose `wanted` mask `plainFilterCovers` accepts runs on it through
+ * `CompiledFilter.matchesHeader`, and `fields` prints `firstValue`s.
  */
 export class PlainFrameFields implements HeaderFields {
   private d: Uint8Array = new Uint8Array(0);
@@ -589,6 +477,22 @@ export class PlainFrameFields implements HeaderFields {
         return this.putPort(reg, tr + 4, raw, numMode, whole);
     }
   }
+
+  /**
+   * The value of field `f`'s first occurrence as its dissector would record it (null for a protocol, which
+   * has none), or undefined where it does not occur: what `fields` prints.
+   */
+  firstValue(f: FieldInfo): FieldValue | undefined {
+    if (!this.has(f.index)) return undefined;
+    if (f.type === 'protocol') return null;
+    const reg = regKind(f.type) === 'bytes' ? this.scratchBytes : this.scratchNum;
+    reg.clear();
+    this.push(f.index, reg, false, NUM_PLAIN, false);
+    return reg.kind === 'num' ? reg.num[0] : reg.buf[0].subarray(reg.s[0], reg.e[0]);
+  }
+
+  private readonly scratchNum = new Register('num');
+  private readonly scratchBytes = new Register('bytes');
 
   /** One occurrence: `length` bytes at `offset` from the frame's start, its data ending at `viewEnd`. */
   private put(reg: Register, value: number | null, offset: number, length: number, viewEnd: number, raw: boolean, numMode: number, whole: boolean): void {

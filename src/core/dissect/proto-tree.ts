@@ -144,35 +144,18 @@ export class ProtoTree {
   /** Adds an item under the innermost open item; returns its index, or -1 if it is not recorded. */
   add(f: FieldInfo, view: ByteView, offset: number, length: number, value: FieldValue, label?: string, flags = 0): number {
     if (this.wanted !== null && this.wanted[f.index] !== 1) return -1;
-    const start = view.sourceOffset;
-    const parent = this.depth > 0 ? this.stack[this.depth - 1] : -1;
-    const len = length < 0 ? Math.max(0, view.length - offset) : length;
-    return this.put(f, view.source, start + offset, len, start + view.length, parent, flags, value, this.full ? label : undefined);
-  }
-
-  /**
-   * `add` for a caller that knows where its item is without a view (the plain-frame filter path): an item of
-   * the frame's own bytes (source 0) at `offset` for `length`, the data it was read from ending at `viewEnd`,
-   * under `parent` (-1 for top level).
-   */
-  addInFrame(f: FieldInfo, offset: number, length: number, viewEnd: number, value: FieldValue, flags: number, parent: number): number {
-    if (this.wanted !== null && this.wanted[f.index] !== 1) return -1;
-    return this.put(f, 0, offset, length, viewEnd, parent, flags, value, undefined);
-  }
-
-  private put(f: FieldInfo, source: number, offset: number, length: number, viewEnd: number, parent: number, flags: number, value: FieldValue, label: string | undefined): number {
     const i = this.count;
     if (i === this.fieldIdx.length) this.grow();
     this.count = i + 1;
     this.fieldIdx[i] = f.index;
-    this.source[i] = source;
-    this.offset[i] = offset;
-    this.length[i] = length;
-    this.viewEnd[i] = viewEnd;
-    this.parent[i] = parent;
+    this.source[i] = view.source;
+    this.offset[i] = view.sourceOffset + offset;
+    this.length[i] = length < 0 ? Math.max(0, view.length - offset) : length;
+    this.viewEnd[i] = view.sourceOffset + view.length;
+    this.parent[i] = this.depth > 0 ? this.stack[this.depth - 1] : -1;
     this.flags[i] = flags;
     this.values[i] = value;
-    this.labels[i] = label;
+    this.labels[i] = this.full ? label : undefined;
     return i;
   }
 
