@@ -29,38 +29,38 @@ function shortcutCovers(text: string): boolean {
   }
 }
 
+/** Runs `test` on `frames` frames of the bench generator's mixed traffic (seed `seed`), in a temporary file. */
+async function withMixedCapture(frames: number, seed: string, test: (open: () => Promise<NodeFileSource>) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'fathom-plain-'));
+  try {
+    const path = join(dir, 'mixed.pcap');
+    generateMixedCapture(path, frames, seed);
+    await test(() => NodeFileSource.open(path));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('plain-frame shortcuts', () => {
   it('leaves the state the dissectors leave on 20,000 frames of mixed traffic', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fathom-plain-'));
-    try {
-      const path = join(dir, 'mixed.pcap');
-      generateMixedCapture(path, 20_000, 'plain-frames');
-      const open = () => NodeFileSource.open(path);
+    await withMixedCapture(20_000, 'plain-frames', async (open) => {
       const generic = await firstPassOutcome(open, false);
       const plain = await firstPassOutcome(open, true);
       expect(plain.length).toBe(3 * 20_000 + 5);
       // Compared row by row first, so a difference names its frame.
       for (let i = 0; i < generic.length; i++) if (plain[i] !== generic[i]) expect(plain[i]).toBe(generic[i]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   it('keeps the same frames for every filter it can take, on 3,000 frames of mixed traffic', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fathom-plain-'));
-    try {
-      const path = join(dir, 'mixed.pcap');
-      generateMixedCapture(path, 3_000, 'plain-filters');
-      const open = () => NodeFileSource.open(path);
+    await withMixedCapture(3_000, 'plain-filters', async (open) => {
       // The header-only filters above, and the corpus suite's filters that read only such fields (over 300).
       const filters = [...HEADER_FILTERS, ...VALID.filter(shortcutCovers)];
       expect(filters.length).toBeGreaterThan(300);
       const generic = await filterOutcome(open, false, filters);
       const plain = await filterOutcome(open, true, filters);
       for (let i = 0; i < filters.length; i++) if (plain[i] !== generic[i]) expect(plain[i]).toBe(generic[i]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   // Ethernet + IPv4 + TCP SYN from 10.0.0.1:40000 to 10.0.0.2:8080, with the IPv4 header's bytes swappable.
