@@ -14,6 +14,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, sta
 import { join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { ensureBulkStream, ensureCapture, parseCount, DEFAULT_SEED, OUT_DIR } from './generate';
 import { FrameIndex } from '../src/core/capture/frame-index';
 
@@ -219,8 +220,10 @@ interface Stages {
   plainFrames: number;
   /** Retained bytes per frame after both (heap + array buffers after GC, over the frame count). */
   bytesPerFrame: number;
-  /** Summary rows (the packet list's columns) for every frame, on one core. */
+  /** The packet list's lines for every frame, as `fathom list` writes them, on one core. */
   listSeconds: number;
+  /** Young-generation collections during it (each after some MiB of allocation). */
+  listMinorGcs: number;
   filter: string;
   filterSeconds: number;
   filterMatched: number;
@@ -242,6 +245,22 @@ const COMPILE_SET = [
   'ipv6.src == 2001:db8::/32 or icmp.type == 8 or len(frame) > 1000',
   'tcp.stream in {1, 5, 9} and tcp.len >= 100 and eth.type == 0x0800',
 ];
+
+/** Counts V8's young-generation collections until `stop()` (whose entries arrive after a turn of the event loop). */
+function countMinorGcs(): { stop(): Promise<number> } {
+  let count = 0;
+  const observer = new PerformanceObserver((entries) => {
+    for (const e of entries.getEntries()) if ((e as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) count++;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop() {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      observer.disconnect();
+      return count;
+    },
+  };
+}
 
 /** Runs measureStagesChild in a child with --expose-gc (so the memory figure is after a full GC). */
 function measureStages(path: string, filter: string): Stages | { error: string } {
@@ -304,12 +323,20 @@ async function measureStagesChild(path: string, filter: string): Promise<void> {
   }
   warm.sort((a, b) => a - b);
 
+  // The packet list as `fathom list` writes it, into a buffer emptied whenever it fills; young-generation
+  // collections meanwhile tell how much it allocates.
+  const lines = {
+    buf: new Uint8Array(1 << 20),
+    used: 0,
+    room(bytes: number) {
+      if (this.used + bytes > this.buf.length) this.used = 0;
+    },
+  };
+  const scavenges = countMinorGcs();
   const t3 = performance.now();
-  let chars = 0;
-  await session.list(1, session.frameCount, (r) => {
-    chars += r.info.length;
-  });
+  await session.listLines(1, session.frameCount, lines);
   const t4 = performance.now();
+  const listMinorGcs = await scavenges.stop();
   const bits = await session.filter(compiled, 1, session.frameCount);
   const t5 = performance.now();
   let matched = 0;
@@ -324,6 +351,7 @@ async function measureStagesChild(path: string, filter: string): Promise<void> {
     plainFrames: session.plainFrameCount,
     bytesPerFrame: round(bytesPerFrame, 1),
     listSeconds: round((t4 - t3) / 1000, 3),
+    listMinorGcs,
     filter,
     filterSeconds: round((t5 - t4) / 1000, 3),
     filterMatched: matched,
@@ -332,7 +360,6 @@ async function measureStagesChild(path: string, filter: string): Promise<void> {
     compileWarmMaxMs: round(warm[warm.length - 1], 3),
     conversationsSeconds: round((t7 - t6) / 1000, 3),
   };
-  void chars;
   process.stdout.write(JSON.stringify(stages) + '\n');
 }
 
@@ -561,7 +588,7 @@ async function main(argv: string[]): Promise<void> {
     out.push(`  open (frame index)                 ${fps(index.openSeconds)}`);
     out.push(`  first pass (stream state, conv.)   ${fps(index.firstPassSeconds)} (${fmtInt(index.plainFrames)} plain frames took the shortcut)`);
     out.push(`  index + first pass                 ${fps(index.openSeconds + index.firstPassSeconds)}   [≥ 1,000,000 frames/s]`);
-    out.push(`  packet-list rows                   ${fps(index.listSeconds)}`);
+    out.push(`  packet-list lines                  ${fps(index.listSeconds)} (${index.listMinorGcs} young-generation GCs)`);
     out.push(`  filter FILTER (${fmtInt(index.filterMatched)} match)     ${fps(index.filterSeconds)}`);
     if ('filterSeconds' in poolStage) {
       const tsharkY = byId.get('tshark.filter');

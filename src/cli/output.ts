@@ -1,3 +1,5 @@
+import type { ByteSink } from '../core/dissect/summary-line';
+
 /** Bytes gathered before a write to stdout. */
 const CHUNK = 1 << 20;
 
@@ -6,9 +8,9 @@ const CHUNK = 1 << 20;
  * straight into a byte buffer as they come; building one long string first and converting it when written
  * cost more than everything else `fathom list` does after the first pass.
  */
-export class Output {
-  private buf = new Uint8Array(CHUNK);
-  private used = 0;
+export class Output implements ByteSink {
+  buf = new Uint8Array(CHUNK);
+  used = 0;
   private closed = false;
   private readonly encoder = new TextEncoder();
 
@@ -26,13 +28,16 @@ export class Output {
   line(s: string): void {
     if (this.closed) return;
     // UTF-8 needs at most 3 bytes per UTF-16 unit (a surrogate pair, 2 units, makes 4), and the newline.
-    const most = 3 * s.length + 1;
-    if (this.used + most > this.buf.length) {
-      this.flush();
-      if (most > this.buf.length) this.buf = new Uint8Array(most);
-    }
+    this.room(3 * s.length + 1);
     this.used += this.encoder.encodeInto(s, this.buf.subarray(this.used)).written;
     this.buf[this.used++] = 0x0a;
+  }
+
+  /** For writers of bytes (summary lines): makes sure `bytes` more fit in `buf` after `used`. */
+  room(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return;
+    this.flush();
+    if (bytes > this.buf.length) this.buf = new Uint8Array(bytes);
   }
 
   flush(): void {

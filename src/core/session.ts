@@ -6,6 +6,7 @@ import { fieldById, fieldByIndex, fieldCount, type FieldInfo } from './dissect/f
 import { PacketInfo } from './dissect/packet-info';
 import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type DataSource, type FieldValue } from './dissect/proto-tree';
 import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
+import { writeSummaryLine, type ByteSink } from './dissect/summary-line';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
 import { forEachFrameBytes, forEachFrameSpan, frameBytes } from './frame-source';
 import { FRAME_HAS_COMMENT, FRAME_NO_TIMESTAMP } from './capture/frame-index';
@@ -319,6 +320,19 @@ export class CaptureSession {
    * first + k, as `filter` returns it) only for the frames it marks, in the same one walk over the file.
    */
   async list(first: number, last: number, each: (row: ListRow, pinfo: Readonly<PacketInfo>) => void, selected?: Uint8Array | null): Promise<void> {
+    await this.summaries(first, last, selected, (rec) => each(this.row(rec), this.pinfo));
+  }
+
+  /**
+   * `list` written as text lines into `sink`, the way `fathom list` prints them (summary-line.ts), with no
+   * object or string made per frame for the rows of plain frames.
+   */
+  async listLines(first: number, last: number, sink: ByteSink, selected?: Uint8Array | null): Promise<void> {
+    await this.summaries(first, last, selected, (rec) => writeSummaryLine(sink, rec.number, rec.relative, rec.origLen, this.pinfo));
+  }
+
+  /** Dissects frames first..last (those `selected` marks) for their columns, handing each one's record on. */
+  private async summaries(first: number, last: number, selected: Uint8Array | null | undefined, each: (rec: FrameRecord) => void): Promise<void> {
     await this.ensureFirstPass();
     const wanted = new Uint8Array(fieldCount());
     const plain = this.options.plainFrames !== false;
@@ -330,7 +344,7 @@ export class CaptureSession {
       tree.reset(false, wanted);
       pinfo.columns = true;
       if (!plain || !dissectPlainTransport(rec, pinfo, tree)) dissectFrame(rec, pinfo, tree);
-      each(this.row(rec), pinfo);
+      each(rec);
     });
   }
 

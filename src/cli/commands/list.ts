@@ -11,22 +11,22 @@ export async function list(argv: string[], out: Output): Promise<number> {
   const session = await openSession(args.positionals[0], { conversations: false });
   reportWarnings(session);
   const json = args.flags.has('--json');
-  if (json) out.line('[');
-  let first = true;
   const selected = await matchingFrames(session, filter);
+  if (!json) {
+    await session.listLines(1, session.frameCount, out, selected);
+    return 0;
+  }
+  out.line('[');
+  let first = true;
   await session.list(
     1,
     session.frameCount,
     (r) => {
-      if (json) {
-        out.line((first ? '' : ',') + JSON.stringify(r));
-        first = false;
-      } else {
-        out.line(`${r.number}\t${r.time}\t${r.source}\t${r.destination}\t${r.protocol}\t${r.length}\t${r.info}`);
-      }
+      out.line((first ? '' : ',') + JSON.stringify(r));
+      first = false;
     },
     selected,
   );
-  if (json) out.line(']');
+  out.line(']');
   return 0;
 }

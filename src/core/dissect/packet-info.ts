@@ -2,6 +2,7 @@ import type { ByteView } from './byte-view';
 import { formatEtherAt, formatIPv4, formatIPv6At } from './format';
 import { CaptureState } from './capture-state';
 import { Taps } from './taps';
+import { ColumnText } from './column-text';
 
 /** Address kinds a layer can set as the packet's source or destination (Wireshark's AT_* types). */
 export const enum AddrKind {
@@ -155,10 +156,11 @@ export class PacketInfo {
   tsNsecs = 0;
   linkType = 0;
   iface = 0;
-  /** Protocol and Info columns. */
+  /** Protocol column. */
   protocol = '';
-  info = '';
-  /** Text before this point in Info is kept when a later layer sets Info (Wireshark's column fence). */
+  /** Info column, as bytes (see column-text.ts); `info` gives it as a string. */
+  readonly infoText = new ColumnText();
+  /** Bytes of Info before this point are kept when a later layer sets Info (Wireshark's column fence). */
   private fence = 0;
   /** Data-link and network addresses; Source/Destination columns show the network ones when present. */
   readonly dlSrc = new AddressRef();
@@ -218,7 +220,7 @@ export class PacketInfo {
     this.linkType = linkType;
     this.iface = iface;
     this.protocol = '';
-    this.info = '';
+    this.infoText.clear();
     this.fence = 0;
     this.dlSrc.clear();
     this.dlDst.clear();
@@ -265,26 +267,48 @@ export class PacketInfo {
     this.protocol = name;
   }
 
+  /** The Info column. */
+  get info(): string {
+    return this.infoText.toString();
+  }
+
+  /**
+   * The Info text for a layer to append to, or null when Info is not being written (columns not wanted, or
+   * inside a packet an ICMP error quotes). Hot protocols append numbers to it without making strings.
+   */
+  infoSink(): ColumnText | null {
+    return this.inErrorPacket || !this.columns ? null : this.infoText;
+  }
+
   /** Replaces the Info text after the fence. */
   setInfo(text: string): void {
     if (this.inErrorPacket || !this.columns) return;
-    this.info = this.fence > 0 ? this.info.slice(0, this.fence) + text : text;
+    this.infoText.truncate(this.fence);
+    this.infoText.append(text);
+  }
+
+  /** Empties Info after the fence and returns it for appending (null as for `infoSink`). */
+  resetInfo(): ColumnText | null {
+    if (this.inErrorPacket || !this.columns) return null;
+    this.infoText.truncate(this.fence);
+    return this.infoText;
   }
 
   appendInfo(text: string): void {
     if (this.inErrorPacket || !this.columns) return;
-    this.info += text;
+    this.infoText.append(text);
   }
 
   /** Appends with a separator unless Info (after the fence) is empty — Wireshark's col_append_sep_str. */
   appendInfoSep(sep: string, text: string): void {
     if (this.inErrorPacket || !this.columns) return;
-    this.info += this.info.length > this.fence ? sep + text : text;
+    if (this.infoText.length > this.fence) this.infoText.append(sep);
+    this.infoText.append(text);
   }
 
   prependInfo(text: string): void {
     if (this.inErrorPacket || !this.columns) return;
-    this.info = this.info.slice(0, this.fence) + text + this.info.slice(this.fence);
+    this.infoText.insert(this.fence, text);
   }
 
   /**
@@ -293,13 +317,12 @@ export class PacketInfo {
    */
   prependInfoFenced(text: string): void {
     if (this.inErrorPacket || !this.columns) return;
-    this.info = text + this.info;
-    this.fence += text.length;
+    this.fence += this.infoText.insert(0, text);
   }
 
   /** Keeps what Info holds now; later layers append after it (used by tunnels and ICMP errors). */
   setInfoFence(): void {
-    this.fence = this.info.length;
+    this.fence = this.infoText.length;
   }
 
   clearInfoFence(): void {

@@ -4,6 +4,7 @@ import { addExpert, defineExperts, expertFields } from '../dissect/expert';
 import { PortType, type PacketInfo } from '../dissect/packet-info';
 import { tapPayload, tapTransport } from '../dissect/taps';
 import type { ByteView } from '../dissect/byte-view';
+import type { ColumnText } from '../dissect/column-text';
 import type { ProtoTree } from '../dissect/proto-tree';
 import { bitPattern, hex } from '../dissect/format';
 import { dissect as dissectData } from './data';
@@ -347,7 +348,7 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
   }
   // Wireshark names the ports in Info as soon as it has them, so a segment cut short still says where it went.
   // (Info text is built only when the columns are wanted: the first pass and filters skip it.)
-  if (pinfo.columns) pinfo.setInfo(`${srcPort} → ${dstPort}`);
+  pinfo.resetInfo()?.appendUint(srcPort).append(' → ').appendUint(dstPort);
   if (!inError) {
     pinfo.portType = PortType.TCP;
     pinfo.srcPort = srcPort;
@@ -394,13 +395,13 @@ function dissectSegment(seg: TcpSegment, view: ByteView, pinfo: PacketInfo, tree
 
   const hasAck = (flags & TcpFlag.ACK) !== 0;
   const hasUrg = (flags & TcpFlag.URG) !== 0;
-  if (pinfo.columns) {
-    let info = ` [${flagNames(flags)}] Seq=${seg.seqShown}`;
-    if (hasAck) info += ` Ack=${seg.ackShown}`;
-    info += ` Win=${seg.windowShown}`;
-    if (hasUrg) info += ` Urg=${seg.urgent}`;
-    if (showLen) info += ` Len=${segLen}`;
-    pinfo.appendInfo(info);
+  const info = pinfo.infoSink();
+  if (info) {
+    info.append(' [').append(flagNames(flags)).append('] Seq=').appendUint(seg.seqShown);
+    if (hasAck) info.append(' Ack=').appendUint(seg.ackShown);
+    info.append(' Win=').appendInt(seg.windowShown);
+    if (hasUrg) info.append(' Urg=').appendUint(seg.urgent);
+    if (showLen) info.append(' Len=').appendUint(segLen);
   }
   if (full) {
     title += `, Seq: ${seg.seqShown}`;
@@ -705,8 +706,15 @@ function dissectOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: Pa
  */
 function commonOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: PacketInfo, tree: ProtoTree): boolean {
   if (!view.has(MIN_HEADER, hlen - MIN_HEADER)) return false;
-  const columns = pinfo.columns;
-  let info = '';
+  const info = pinfo.infoSink();
+  // Info is written as the options are read; giving up takes it back, for the full path to write again.
+  const infoMark = info ? info.length : 0;
+  if (commonOptionsInto(seg, view, hlen, pinfo, tree, info)) return true;
+  info?.truncate(infoMark);
+  return false;
+}
+
+function commonOptionsInto(seg: TcpSegment, view: ByteView, hlen: number, pinfo: PacketInfo, tree: ProtoTree, info: ColumnText | null): boolean {
   let nops = 0;
   let nopRun = -1;
   let sawMss = false;
@@ -735,20 +743,20 @@ function commonOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: Pac
       case 2: {
         sawMss = true;
         if (!seg.has(TcpFlag.SYN) && mssAt < 0) mssAt = o;
-        if (columns) info += ` MSS=${view.u16(o + 2)}`;
+        info?.append(' MSS=').appendUint(view.u16(o + 2));
         break;
       }
       case 3: {
         const shift = view.u8(o + 2);
         if (shift > 14 && wscaleAt < 0) wscaleAt = o + 2;
-        if (columns) info += ` WS=${1 << Math.min(shift, 14)}`;
+        info?.append(' WS=').appendUint(1 << Math.min(shift, 14));
         break;
       }
       case 4:
-        if (columns) info += ' SACK_PERM';
+        info?.append(' SACK_PERM');
         break;
       case 8:
-        if (columns) info += ` TSval=${view.u32(o + 2)} TSecr=${view.u32(o + 6)}`;
+        info?.append(' TSval=').appendUint(view.u32(o + 2)).append(' TSecr=').appendUint(view.u32(o + 6));
         break;
       default:
         return false;
@@ -760,7 +768,6 @@ function commonOptions(seg: TcpSegment, view: ByteView, hlen: number, pinfo: Pac
   if (mssAt >= 0) addExpert(tree, pinfo, experts.mssPresent, view, mssAt, 0);
   if (wscaleAt >= 0) addExpert(tree, pinfo, experts.wscaleShiftInvalid, view, wscaleAt, 0);
   if (!sawMss && seg.has(TcpFlag.SYN)) addExpert(tree, pinfo, experts.mssAbsent, view, MIN_HEADER, 0);
-  if (info) pinfo.appendInfo(info);
   return true;
 }
 

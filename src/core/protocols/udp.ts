@@ -90,8 +90,8 @@ export function dissect(view: ByteView, pinfo: PacketInfo, tree: ProtoTree): num
     pinfo.setInfo(`${srcPort} → ${dstPort} [BAD UDP LENGTH ${udpLen} > IP PAYLOAD LENGTH] Len=${udpLen - HEADER}`);
   } else {
     if (recording) tree.add(fields.length, view, 4, 2, udpLen);
-    // Info text is built only when the columns are wanted (not in the first pass or for filters).
-    if (pinfo.columns) pinfo.setInfo(`${srcPort} → ${dstPort} Len=${udpLen - HEADER}`);
+    // Info is written only when the columns are wanted (not in the first pass or for filters).
+    pinfo.resetInfo()?.appendUint(srcPort).append(' → ').appendUint(dstPort).append(' Len=').appendUint(udpLen - HEADER);
   }
   const cks = view.u16(6);
   if (cks === 0 && pinfo.netSrc.kind === AddrKind.IPv6) {
