@@ -1,7 +1,7 @@
 /**
  * A column's text held as UTF-8 bytes. Protocols append pieces and numbers to it without making a string
- * per piece, and the packet list copies the bytes straight into its output: a million rows then allocate
- * nothing per row. `toString()` makes the string when someone asks for one (the detail pane, JSON rows).
+ * per piece, and the packet list copies the bytes straight into its output, with no string for the row or
+ * the numbers in it. `toString()` makes the string when someone asks for one (the detail pane, JSON rows).
  */
 export class ColumnText {
   private buf = new Uint8Array(256);
