@@ -523,12 +523,15 @@ export class CaptureSession {
     return endpointsOf(await this.conversationTable(type, filter));
   }
 
-  /** The conversation table of a type: the first pass's, or one gathered from the frames a filter keeps. */
+  /**
+   * The conversation table of a type: the first pass's, or one gathered from the frames a filter keeps.
+   * Without a filter, when the first pass gathered none, one walk gathers every type's and keeps them.
+   */
   async conversationTable(type: ConversationType, filter?: CompiledFilter | null): Promise<ConversationTable> {
     await this.ensureFirstPass();
     const every = !filter || filter.matchesAll;
     if (every && this.traffic) return this.traffic.tables.get(type)!;
-    const collector = new ConversationCollector([type], this.firstSecs, this.firstNsecs);
+    const collector = new ConversationCollector(every ? CONVERSATION_TYPES : [type], this.firstSecs, this.firstNsecs);
     const stop = collector.attach(this.pinfo.taps, true);
     const mask = every ? new Uint8Array(fieldCount()) : filter.wanted;
     const sources: Uint8Array[] = [new Uint8Array(0)];
@@ -549,6 +552,7 @@ export class CaptureSession {
       collector.endFrame(false);
       stop();
     }
+    if (every) this.traffic = collector;
     return collector.tables.get(type)!;
   }
 

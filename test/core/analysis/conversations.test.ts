@@ -86,6 +86,8 @@ describe('conversations', () => {
       expect(await later.conversations(type)).toEqual(want);
       expect(await later.endpoints(type)).toEqual(await gathered.endpoints(type));
     }
+    // One walk gathered every type, and its tables are kept.
+    expect(await later.conversationTable('udp')).toBe(await later.conversationTable('udp'));
   });
 
   it('gives stream numbers, frames and rates', async () => {
