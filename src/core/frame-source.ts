@@ -1,7 +1,8 @@
 import type { Capture } from './capture/open-capture';
 import { MemorySource } from './capture/byte-source';
 
-const WINDOW = 8 << 20;
+/** Window of other sources (a Blob): large, as a browser charges per read (see open-capture.ts). */
+const WINDOW = 32 << 20;
 /**
  * Window of a source that reads into our buffers (a Node file): smaller, so a window is still in the CPU's
  * cache when its frames are handed out, and the two buffers each source keeps (below) stay small.

@@ -117,7 +117,7 @@ describe('openCapture', () => {
   it('does not loop forever on a source that returns less than asked', async () => {
     const file = samplePcap(3);
     const stingy: ByteSource = { name: 'stingy', size: file.length, read: async (o, n) => file.subarray(o, o + Math.min(n, 10)) };
-    await expect(openCapture(stingy)).rejects.toThrow(/reading stalled at byte 0 \(the source returned 10 of 8388608 bytes\)/);
+    await expect(openCapture(stingy)).rejects.toThrow(/reading stalled at byte 0 \(the source returned 10 of 33554432 bytes\)/);
   });
 
   it('names the interface whose link type has no dissector', async () => {
