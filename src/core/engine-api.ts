@@ -205,6 +205,8 @@ export function createEngine(hooks: EngineHooks = {}): Engine {
         // No view of the app shows conversations yet: the load does not pay for them (a third of the first
         // pass on the bench capture). Asked for, the session gathers every type in one walk and keeps them.
         conversations: false,
+        // Every capture the app opens is dissected: its first pass runs as the file is read, not in a second read.
+        firstPassWhileReading: true,
         onProgress: (p) => {
           const now = Date.now();
           if (onProgress && now - last > 80) {

@@ -1,7 +1,7 @@
 import type { ByteSource } from './capture/byte-source';
 import { openCapture, type Capture, type OpenOptions } from './capture/open-capture';
 import { linkTypeName } from './capture/link-types';
-import type { CaptureWarning } from './capture/capture-types';
+import type { CaptureSink, CaptureWarning } from './capture/capture-types';
 import { fieldById, fieldByIndex, fieldCount, type FieldInfo } from './dissect/field-registry';
 import { PacketInfo } from './dissect/packet-info';
 import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type DataSource, type FieldValue } from './dissect/proto-tree';
@@ -82,6 +82,12 @@ export interface SessionOptions extends OpenOptions {
    * none (the CLI's list, fields, tree) saves that work; asked for later, they are gathered by a walk.
    */
   conversations?: boolean;
+  /**
+   * Runs the first pass while the capture is read, on each window's frames as they are indexed, instead of
+   * reading the file a second time for it (for a browser's File, each read of the file costs about a second
+   * per 800 MB). For callers that need the first pass anyway; `info` alone does not.
+   */
+  firstPassWhileReading?: boolean;
 }
 
 /**
@@ -117,8 +123,15 @@ export class CaptureSession {
   /** Bytes of earlier frames that the frames being dissected need (TCP reassembly), by frame number. */
   private readonly others = new Map<number, Uint8Array>();
 
+  /** The capture: its frame index and the source of its bytes (set by `open`). */
+  capture!: Capture;
+  /**
+   * The index, interfaces and comments that frames are dissected with: the capture's, or while a first pass
+   * runs during the reading, those read so far.
+   */
+  private frames!: CaptureSink;
+
   private constructor(
-    readonly capture: Capture,
     readonly name: string,
     private readonly options: SessionOptions,
   ) {
@@ -187,8 +200,35 @@ export class CaptureSession {
 
   static async open(source: ByteSource, options: SessionOptions = {}): Promise<CaptureSession> {
     registerProtocols();
-    const cap = await openCapture(source, options);
-    return new CaptureSession(cap, source.name, options);
+    const session = new CaptureSession(source.name, options);
+    if (!options.firstPassWhileReading) {
+      session.capture = await openCapture(source, options);
+      session.frames = session.capture;
+      return session;
+    }
+    let passed = 0;
+    try {
+      session.capture = await openCapture(source, {
+        ...options,
+        onFrames: (sink, data, dataOffset, first, last) => {
+          if (passed === 0) session.beginFirstPass(sink);
+          const { offset, capLen } = sink.index;
+          for (let n = first; n <= last; n++) {
+            const at = offset[n - 1] - dataOffset;
+            session.firstPassFrame(n, data, at, Math.max(0, Math.min(capLen[n - 1], data.length - at)));
+          }
+          passed = last;
+        },
+      });
+      session.frames = session.capture;
+      // Frames indexed without a window handed on (a reader that failed part-way through one) are read again.
+      if (passed === 0) session.beginFirstPass(session.capture);
+      await forEachFrameSpan(session.capture, passed + 1, session.frameCount, (n, buf, at, length) => session.firstPassFrame(n, buf, at, length));
+    } finally {
+      session.endFirstPass();
+    }
+    session.firstPassDone = Promise.resolve();
+    return session;
   }
 
   private firstPassDone: Promise<void> | null = null;
@@ -196,6 +236,8 @@ export class CaptureSession {
   plainFrameCount = 0;
   /** Conversations of every type over the whole capture, gathered during the first pass. */
   private traffic: ConversationCollector | null = null;
+  /** While the first pass runs: the conversations it gathers, the taps' off switch, an empty field mask. */
+  private pass: { traffic: ConversationCollector | null; stopTraffic: () => void; nothing: Uint8Array } | null = null;
 
   /**
    * Dissects every frame once, in order, so protocols can record cross-frame state (DESIGN.md §1). Runs once,
@@ -203,41 +245,60 @@ export class CaptureSession {
    */
   ensureFirstPass(onProgress?: (frames: number) => void): Promise<void> {
     this.firstPassDone ??= (async () => {
-      const nothing = new Uint8Array(fieldCount());
-      this.pinfo.state.frameCount = this.frameCount;
-      this.pinfo.state.frameTimes = this.capture.index;
-      this.pinfo.firstPass = true;
-      // Conversation tables come with the first pass, at the cost of a hash update per address layer.
-      const traffic = this.options.conversations === false ? null : new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
-      const stopTraffic = traffic ? traffic.attach(this.pinfo.taps) : () => {};
+      this.beginFirstPass(this.capture);
       try {
-        const { index, interfaces } = this.capture;
-        const pinfo = this.pinfo;
-        const plain = this.options.plainFrames !== false;
-        pinfo.columns = false;
         // Spans, not a view per frame: this pass needs no standalone frame bytes.
         await forEachFrameSpan(this.capture, 1, this.frameCount, (n, buf, at, length) => {
           if (onProgress && (n & 0xffff) === 0) onProgress(n);
-          const i = n - 1;
-          const ifaceIndex = index.iface[i];
-          const linkType = interfaces[ifaceIndex]?.linkType ?? 1;
-          if (plain && firstPassPlainFrame(buf, at, length, index.origLen[i], n, index.tsSec[i], index.tsNsec[i], linkType, ifaceIndex, pinfo)) {
-            this.plainFrameCount++;
-            return;
-          }
-          this.tree.reset(false, nothing);
-          pinfo.columns = false;
-          dissectFrame(this.record(n, buf, at, length), pinfo, this.tree);
+          this.firstPassFrame(n, buf, at, length);
         });
       } finally {
-        this.pinfo.firstPass = false;
-        stopTraffic();
-        this.releaseFrameBytes();
+        this.endFirstPass();
       }
-      this.pinfo.state.endFirstPass();
-      this.traffic = traffic;
     })();
     return this.firstPassDone;
+  }
+
+  /** Sets the first pass up over `frames` (frame 1 indexed already: relative times start from it). */
+  private beginFirstPass(frames: CaptureSink): void {
+    this.frames = frames;
+    const pinfo = this.pinfo;
+    // Unknown while the capture is still being read: per-frame state then grows as frames come.
+    pinfo.state.frameCount = this.options.firstPassWhileReading ? 0 : frames.index.count;
+    pinfo.state.frameTimes = frames.index;
+    pinfo.firstPass = true;
+    pinfo.columns = false;
+    // Conversation tables come with the first pass, at the cost of a hash update per address layer.
+    const traffic = this.options.conversations === false ? null : new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
+    this.pass = { traffic, stopTraffic: traffic ? traffic.attach(pinfo.taps) : () => {}, nothing: new Uint8Array(fieldCount()) };
+  }
+
+  /** The first pass over frame n, whose bytes are buf[at, at + length). */
+  private firstPassFrame(n: number, buf: Uint8Array, at: number, length: number): void {
+    const { index, interfaces } = this.frames;
+    const pinfo = this.pinfo;
+    const i = n - 1;
+    const ifaceIndex = index.iface[i];
+    const linkType = interfaces[ifaceIndex]?.linkType ?? 1;
+    if (this.options.plainFrames !== false && firstPassPlainFrame(buf, at, length, index.origLen[i], n, index.tsSec[i], index.tsNsec[i], linkType, ifaceIndex, pinfo)) {
+      this.plainFrameCount++;
+      return;
+    }
+    this.tree.reset(false, this.pass!.nothing);
+    pinfo.columns = false;
+    dissectFrame(this.record(n, buf, at, length), pinfo, this.tree);
+  }
+
+  private endFirstPass(): void {
+    const pass = this.pass;
+    if (!pass) return;
+    this.pass = null;
+    this.pinfo.firstPass = false;
+    pass.stopTraffic();
+    this.releaseFrameBytes();
+    this.pinfo.state.frameCount = this.frames.index.count;
+    this.pinfo.state.endFirstPass();
+    this.traffic = pass.traffic;
   }
 
   get frameCount(): number {
@@ -278,7 +339,7 @@ export class CaptureSession {
 
   /** Fills the reusable record for frame `n` from the index. */
   private record(n: number, bytes: Uint8Array, at = 0, length = bytes.length): FrameRecord {
-    const { index, interfaces, comments } = this.capture;
+    const { index, interfaces, comments } = this.frames;
     const i = n - 1;
     const r = this.rec;
     r.number = n;
@@ -503,11 +564,11 @@ export class CaptureSession {
 
   /** Time of frame 1: relative times (conversation starts) are measured from it. */
   private get firstSecs(): number {
-    return this.capture.index.count ? this.capture.index.tsSec[0] : 0;
+    return this.frames.index.count ? this.frames.index.tsSec[0] : 0;
   }
 
   private get firstNsecs(): number {
-    return this.capture.index.count ? this.capture.index.tsNsec[0] : 0;
+    return this.frames.index.count ? this.frames.index.tsNsec[0] : 0;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { CaptureSession } from '../../src/core/session';
+import { CaptureSession, type SessionOptions } from '../../src/core/session';
 import type { ByteSource } from '../../src/core/capture/byte-source';
 import { CONVERSATION_TYPES } from '../../src/core/analysis/conversations';
 import { compileFilter } from '../../src/core/filter/index';
@@ -44,11 +44,14 @@ const HEADER_FIELDS = [
   'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ];
 
-/** The outcome of a first pass, list rows and header fields over the capture `open` gives, with or without the plain-frame shortcuts. */
-export async function firstPassOutcome(open: () => Promise<ByteSource & { close?: () => Promise<void> }>, plainFrames: boolean): Promise<string[]> {
+/**
+ * The outcome of a first pass, list rows and header fields over the capture `open` gives, with or without the
+ * plain-frame shortcuts (and any other session options: the first pass while reading, small windows).
+ */
+export async function firstPassOutcome(open: () => Promise<ByteSource & { close?: () => Promise<void> }>, plainFrames: boolean, options: SessionOptions = {}): Promise<string[]> {
   const source = await open();
   try {
-    const session = await CaptureSession.open(source, { plainFrames });
+    const session = await CaptureSession.open(source, { ...options, plainFrames });
     const out: string[] = [];
     await session.fields(STATE_FIELDS, 1, session.frameCount, (_n, values) => {
       out.push(values.join('\t'));

@@ -313,39 +313,57 @@ export class EndpointPairTable {
  * a value needs it, and to any size by a side map. 0 means none.
  */
 export class FrameValueColumn {
-  private readonly low: Uint16Array;
+  private low: Uint16Array;
   private high: Uint8Array | null = null;
   private readonly huge = new Map<number, number>();
+  /** The highest frame given a value. */
+  private highest = 0;
 
-  constructor(private readonly frameCount: number) {
+  /** `frameCount`: the frames expected (0 when unknown: a first pass run while the capture is read); grows past it. */
+  constructor(frameCount: number) {
     this.low = new Uint16Array(frameCount + 1);
   }
 
   set(frame: number, value: number): void {
-    if (frame > this.frameCount) return;
+    if (frame >= this.low.length) this.grow(frame);
+    if (frame > this.highest) this.highest = frame;
     if (value < 0x10000) {
       this.low[frame] = value;
       if (this.high) this.high[frame] = 0;
       return;
     }
     if (value < 0xffffff) {
-      this.high ??= new Uint8Array(this.frameCount + 1);
+      this.high ??= new Uint8Array(this.low.length);
       this.low[frame] = value & 0xffff;
       this.high[frame] = value >>> 16;
       return;
     }
-    this.high ??= new Uint8Array(this.frameCount + 1);
+    this.high ??= new Uint8Array(this.low.length);
     this.low[frame] = 0xffff;
     this.high[frame] = 0xff;
     this.huge.set(frame, value);
   }
 
   get(frame: number): number {
-    if (frame > this.frameCount) return 0;
+    if (frame >= this.low.length) return 0;
     const lo = this.low[frame];
     const hi = this.high ? this.high[frame] : 0;
     if (hi === 0xff && lo === 0xffff) return this.huge.get(frame) ?? 0;
     return hi * 0x10000 + lo;
+  }
+
+  /** Drops the room grown beyond the highest frame set, once no more values will be (the first pass is over). */
+  fit(): void {
+    const size = this.highest + 1;
+    if (this.low.length <= size) return;
+    this.low = this.low.slice(0, size);
+    if (this.high) this.high = this.high.slice(0, size);
+  }
+
+  private grow(frame: number): void {
+    const size = Math.max(frame + 1, 2 * this.low.length, 1024);
+    this.low = grownTo(this.low, size);
+    if (this.high) this.high = grownTo(this.high, size);
   }
 
   byteSize(): number {
@@ -499,10 +517,13 @@ export const TRANSPORT_LINKS = 'transport.links';
  * transport layers (a tunnel carrying TCP over UDP, say) and links to such layers go to a side map.
  */
 export class TransportLinks {
-  private readonly bytes: Uint8Array;
+  private bytes: Uint8Array;
+  /** The highest frame linked in the byte column. */
+  private highest = 0;
   /** Key frame × 8 + layer (increasing in a first pass); value (distance × 8 + previous layer) × 2 + direction. */
   private readonly more = new SparseFrameColumn();
 
+  /** `frameCount`: the frames expected (0 when unknown: a first pass run while the capture is read); grows past it. */
   constructor(frameCount: number) {
     this.bytes = new Uint8Array(frameCount + 1);
   }
@@ -513,7 +534,9 @@ export class TransportLinks {
    */
   set(frame: number, layer: number, prev: number, prevLayer: number, direction: number): void {
     const delta = prev > 0 ? frame - prev : 0;
-    const inColumn = layer === 0 && frame < this.bytes.length;
+    if (layer === 0 && frame >= this.bytes.length) this.bytes = grownTo(this.bytes, Math.max(frame + 1, 2 * this.bytes.length, 1024));
+    const inColumn = layer === 0;
+    if (inColumn && frame > this.highest) this.highest = frame;
     if (inColumn && delta < 127 && prevLayer === 0) {
       this.bytes[frame] = (delta << 1) | direction;
       return;
@@ -546,9 +569,10 @@ export class TransportLinks {
     return this.code(frame, layer) & 1;
   }
 
-  /** Trims the side column once no more links will be added. */
+  /** Trims both columns (the byte column to the highest frame linked) once no more links will be added. */
   compact(): void {
     this.more.compact();
+    if (this.bytes.length > this.highest + 1) this.bytes = this.bytes.slice(0, this.highest + 1);
   }
 
   byteSize(): number {
@@ -593,4 +617,11 @@ export function transportLayerIndex(layers: readonly string[]): number {
     if (p === 'tcp' || p === 'udp') n++;
   }
   return n > 0 ? n - 1 : 0;
+}
+
+/** A copy of `a` with room for `size` elements (zeroed past the old ones). */
+function grownTo<T extends Uint8Array | Uint16Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }

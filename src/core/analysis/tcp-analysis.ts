@@ -1072,6 +1072,7 @@ export class TcpAnalysis {
     this.cap = n;
     this.table.compact();
     this.links.compact();
+    this.inFlightOrAck.fit();
     for (const c of [this.dataAck, this.flags, this.dupAckNum, this.dupAckFrame, this.rtoFrame, this.pushExceptions]) c.compact();
   }
 

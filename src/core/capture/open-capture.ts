@@ -34,6 +34,12 @@ export interface OpenOptions {
   /** Called after each window is parsed; return false to cancel (the frames read so far are kept). */
   onProgress?: (p: ReadProgress) => boolean | void;
   windowBytes?: number;
+  /**
+   * Called after each window with the frames first..last it added to the index, all of whose bytes lie in
+   * `data` (which starts at byte `dataOffset` of the source): a pass over the frames can run as they are
+   * read, without reading the file again. `capture` is the index and interfaces so far.
+   */
+  onFrames?: (capture: CaptureSink, data: Uint8Array, dataOffset: number, first: number, last: number) => void;
 }
 
 /**
@@ -85,6 +91,7 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
       break;
     }
     const atEnd = pos + data.length >= source.size;
+    const indexed = sink.index.count;
     let used: number;
     try {
       used = parser.feed(data, pos, atEnd);
@@ -93,6 +100,7 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
       stop(pos, `internal error while reading near byte ${pos} (${errorText(e)}); the rest of the file is not read`);
       break;
     }
+    if (options.onFrames && sink.index.count > indexed) options.onFrames(sink, data, pos, indexed + 1, sink.index.count);
     pos += used;
     if (used === 0 && !parser.stopped) {
       if (atEnd) break;
