@@ -15,7 +15,7 @@ export async function endpoints(argv: string[], out: Output): Promise<number> {
   const type = typeOption(single(args, '--type'), 'endpoints');
   const filterText = single(args, '-Y');
   const filter = filterText === undefined ? null : compileCliFilter(filterText);
-  const session = await openSession(args.positionals[0], { firstPassWhileReading: true });
+  const session = await openSession(args.positionals[0]);
   reportWarnings(session);
   const rows = await session.endpoints(type, filter);
   // tshark's order: most packets first, ties in the order they were first seen (the sort is stable).

@@ -16,7 +16,7 @@ export async function fields(argv: string[], out: Output): Promise<number> {
   const bad = ids.filter((id) => !id.startsWith('_ws.col.') && !fieldById(id));
   if (bad.length) throw new CliError(`Some fields aren't valid: ${bad.join(' ')}`, EXIT_USAGE);
   const filter = filterText === undefined ? null : compileCliFilter(filterText);
-  const session = await openSession(args.positionals[0], { conversations: false, firstPassWhileReading: true });
+  const session = await openSession(args.positionals[0], { conversations: false });
   reportWarnings(session);
   out.line(ids.join('\t'));
   try {

@@ -29,7 +29,7 @@ export async function follow(argv: string[], out: Output): Promise<number> {
   if (streamText === undefined || !/^\d+$/.test(streamText)) throw new UsageError('follow needs --stream N (a stream number)');
   const format = (single(args, '--format') ?? 'ascii') as FollowFormat;
   if (!FOLLOW_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (${FOLLOW_FORMATS.join(', ')})`);
-  const session = await openSession(args.positionals[0], { firstPassWhileReading: true });
+  const session = await openSession(args.positionals[0]);
   reportWarnings(session);
   const stream = await session.follow(proto as FollowProto, Number(streamText));
   const s = stream.summary;

@@ -8,7 +8,7 @@ export async function list(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, ['-Y'], ['--json']);
   const filterText = single(args, '-Y');
   const filter = filterText === undefined ? null : compileCliFilter(filterText);
-  const session = await openSession(args.positionals[0], { conversations: false, firstPassWhileReading: true });
+  const session = await openSession(args.positionals[0], { conversations: false });
   reportWarnings(session);
   const json = args.flags.has('--json');
   const selected = await matchingFrames(session, filter);

@@ -10,7 +10,7 @@ export async function tree(argv: string[], out: Output): Promise<number> {
   if (!frameArg) throw new UsageError('tree needs FILE and FRAME');
   const frame = Number(frameArg);
   if (!Number.isInteger(frame) || frame < 1) throw new UsageError(`"${frameArg}" is not a frame number`);
-  const session = await openSession(file, { conversations: false, firstPassWhileReading: true });
+  const session = await openSession(file, { conversations: false });
   if (frame > session.frameCount) throw new CliError(`frame ${frame} is not in the capture (it has ${session.frameCount})`, EXIT_USAGE);
   const { tree: nodes } = await session.detail(frame);
   if (args.flags.has('--json')) {

@@ -9,10 +9,13 @@ import type { CaptureFormat, CaptureInterface, CaptureParser, CaptureSink, Captu
 /** Largest capture we open (the index is ~31 bytes a frame; bytes stay in the source). */
 export const MAX_CAPTURE_BYTES = 4 * 1024 ** 3;
 /**
- * Bytes read at a time. Large because a browser reads a File through its own process at a cost per read: on
- * the bench capture (791 MB) in Chromium, 32 MiB windows opened it in 1.2-1.6 s against 1.5-1.7 s with 8 MiB.
+ * Bytes read at a time. A browser reads a File through its own process at a cost per read: on the bench
+ * capture (791 MB) in Chromium, 32 MiB windows opened it in 1.2-1.6 s against 1.5-1.7 s with 8 MiB. A Node
+ * file (a source that can read into a buffer) reads cheaply, and a fresh 32 MiB buffer a read cost more than
+ * that saved: 8 MiB there.
  */
 const WINDOW = 32 << 20;
+const FILE_WINDOW = 8 << 20;
 
 export interface Capture extends CaptureSink {
   /** The bytes frames point into (the inflated stream for gzip). */
@@ -73,7 +76,8 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
     throw new CaptureError(`${src.name}: not a capture file (no pcap or pcapng magic number at byte 0${compressed ? ' of the decompressed data' : ''}${what})`);
   }
 
-  const windowBytes = Math.max(1, Math.floor(options.windowBytes ?? WINDOW));
+  const readsInto = typeof (source as { readInto?: unknown }).readInto === 'function';
+  const windowBytes = Math.max(1, Math.floor(options.windowBytes ?? (readsInto ? FILE_WINDOW : WINDOW)));
   let pos = 0;
   let want = windowBytes;
   /** Why reading ended before the end of the file, if it did. */
