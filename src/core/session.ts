@@ -78,10 +78,11 @@ export interface SessionOptions extends OpenOptions {
    */
   plainFrames?: boolean;
   /**
-   * Whether the first pass gathers the conversation tables (on unless turned off). A command that shows
-   * none (the CLI's list, fields, tree) saves that work; asked for later, they are gathered by a walk.
+   * Which conversation tables the first pass gathers: every type's (the default), only the types listed, or
+   * none (false). A command that shows none (the CLI's list, fields, tree) or one type (conv, endpoints) saves
+   * the rest of that work; a table not gathered is gathered by a walk when asked for.
    */
-  conversations?: boolean;
+  conversations?: boolean | readonly ConversationType[];
   /**
    * Runs the first pass while the capture is read, on each window's frames as they are indexed, instead of
    * reading the file a second time for it: for a browser's File each read of the file costs about a second
@@ -270,7 +271,9 @@ export class CaptureSession {
     pinfo.firstPass = true;
     pinfo.columns = false;
     // Conversation tables come with the first pass, at the cost of a hash update per address layer.
-    const traffic = this.options.conversations === false ? null : new ConversationCollector(CONVERSATION_TYPES, this.firstSecs, this.firstNsecs);
+    const wanted = this.options.conversations;
+    const types = wanted === false ? [] : wanted === true || wanted === undefined ? CONVERSATION_TYPES : wanted;
+    const traffic = types.length === 0 ? null : new ConversationCollector(types, this.firstSecs, this.firstNsecs);
     this.pass = { traffic, stopTraffic: traffic ? traffic.attach(pinfo.taps) : () => {}, nothing: new Uint8Array(fieldCount()) };
   }
 
@@ -587,12 +590,13 @@ export class CaptureSession {
 
   /**
    * The conversation table of a type: the first pass's, or one gathered from the frames a filter keeps.
-   * Without a filter, when the first pass gathered none, one walk gathers every type's and keeps them.
+   * Without a filter, when the first pass did not gather it, one walk gathers every type's and keeps them.
    */
   async conversationTable(type: ConversationType, filter?: CompiledFilter | null): Promise<ConversationTable> {
     await this.ensureFirstPass();
     const every = !filter || filter.matchesAll;
-    if (every && this.traffic) return this.traffic.tables.get(type)!;
+    const gathered = every ? this.traffic?.tables.get(type) : undefined;
+    if (gathered) return gathered;
     const collector = new ConversationCollector(every ? CONVERSATION_TYPES : [type], this.firstSecs, this.firstNsecs);
     const stop = collector.attach(this.pinfo.taps, true);
     const mask = every ? new Uint8Array(fieldCount()) : filter.wanted;

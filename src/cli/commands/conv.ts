@@ -22,7 +22,8 @@ export async function conv(argv: string[], out: Output): Promise<number> {
   const type = typeOption(single(args, '--type'), 'conv');
   const filterText = single(args, '-Y');
   const filter = filterText === undefined ? null : compileCliFilter(filterText);
-  const session = await openSession(args.positionals[0]);
+  // The first pass gathers the one table shown; with a filter, the table is gathered from the frames it keeps.
+  const session = await openSession(args.positionals[0], { conversations: filter ? false : [type] });
   reportWarnings(session);
   const rows = await session.conversations(type, filter);
   // tshark's order: most packets first, ties in the order they were first seen (the sort is stable).

@@ -15,7 +15,8 @@ export async function endpoints(argv: string[], out: Output): Promise<number> {
   const type = typeOption(single(args, '--type'), 'endpoints');
   const filterText = single(args, '-Y');
   const filter = filterText === undefined ? null : compileCliFilter(filterText);
-  const session = await openSession(args.positionals[0]);
+  // The first pass gathers the one table shown; with a filter, the table is gathered from the frames it keeps.
+  const session = await openSession(args.positionals[0], { conversations: filter ? false : [type] });
   reportWarnings(session);
   const rows = await session.endpoints(type, filter);
   // tshark's order: most packets first, ties in the order they were first seen (the sort is stable).

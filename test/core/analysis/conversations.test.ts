@@ -90,6 +90,18 @@ describe('conversations', () => {
     expect(await later.conversationTable('udp')).toBe(await later.conversationTable('udp'));
   });
 
+  it('gathers only the types asked for in the first pass, and the others by a walk, all the same', async () => {
+    const bytes = conversationCapture();
+    const gathered = await open(bytes);
+    registerProtocols();
+    const some = await CaptureSession.open(MemorySource.of('conv.pcap', bytes), { conversations: ['tcp', 'ip'] });
+    const tcpTable = await some.conversationTable('tcp');
+    for (const type of ['tcp', 'ip', 'eth', 'udp', 'ipv6'] as const) expect(await some.conversations(type)).toEqual(await gathered.conversations(type));
+    // The walk that gathered eth, udp and ipv6 keeps them; its tcp table is the first pass's again.
+    expect(await some.conversationTable('eth')).toBe(await some.conversationTable('eth'));
+    expect((await some.conversationTable('tcp')).conversations()).toEqual(tcpTable.conversations());
+  });
+
   it('gives stream numbers, frames and rates', async () => {
     const s = await open(conversationCapture());
     const [udp, loop] = await s.conversations('udp');
