@@ -347,7 +347,7 @@ async function measureStagesChild(path: string, filter: string): Promise<void> {
   const t6 = performance.now();
   for (const type of CONVERSATION_TYPES) await session.conversations(type);
   const t7 = performance.now();
-  // Index and first pass in one read of the file, as the CLI's dissecting commands and the web app run them.
+  // Index and first pass in one read of the file, as the web app runs them.
   await openChildSession(path, { firstPassWhileReading: true });
   const t8 = performance.now();
   const stages: Stages = {
