@@ -41,6 +41,18 @@ describe('first pass while reading', () => {
     expect(await firstPassOutcome(async () => MemorySource.of('mixed.pcap.gz', gz), false, { firstPassWhileReading: true, windowBytes: 8192 })).toEqual(await firstPassOutcome(open, false));
   }, 60_000);
 
+  it('keeps a truncated last frame and the warning, as a later first pass does', async () => {
+    const cut = bytes.subarray(0, bytes.length - 100);
+    const open = async () => MemorySource.of('cut.pcap', cut);
+    expect(await firstPassOutcome(open, true, { firstPassWhileReading: true, windowBytes: 20_000 })).toEqual(await firstPassOutcome(open, true));
+    const during = await CaptureSession.open(MemorySource.of('cut.pcap', cut), { firstPassWhileReading: true });
+    const after = await CaptureSession.open(MemorySource.of('cut.pcap', cut));
+    expect(during.capture.warnings).toEqual(after.capture.warnings);
+    expect(during.capture.warnings.length).toBeGreaterThan(0);
+    expect(during.frameCount).toBe(after.frameCount);
+    expect(during.frameCount).toBeGreaterThan(5_990);
+  });
+
   it('covers the frames read before reading stopped, as a later first pass over them would', async () => {
     let windows = 0;
     const stopAfterThree = () => ++windows < 3;
