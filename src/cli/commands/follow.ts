@@ -29,7 +29,8 @@ export async function follow(argv: string[], out: Output): Promise<number> {
   if (streamText === undefined || !/^\d+$/.test(streamText)) throw new UsageError('follow needs --stream N (a stream number)');
   const format = (single(args, '--format') ?? 'ascii') as FollowFormat;
   if (!FOLLOW_FORMATS.includes(format)) throw new UsageError(`unknown --format "${format}" (${FOLLOW_FORMATS.join(', ')})`);
-  const session = await openSession(args.positionals[0]);
+  // A UDP stream's frames are found through its conversation; a TCP stream needs no table.
+  const session = await openSession(args.positionals[0], { conversations: proto === 'udp' ? ['udp'] : false });
   reportWarnings(session);
   const stream = await session.follow(proto as FollowProto, Number(streamText));
   const s = stream.summary;
