@@ -390,7 +390,7 @@ export class CaptureSession {
 
   /**
    * `list` written as text lines into `sink`, the way `fathom list` prints them (summary-line.ts), with no
-   * object or string made per frame for the rows of plain frames.
+   * row object or line string made per frame.
    */
   async listLines(first: number, last: number, sink: ByteSink, selected?: Uint8Array | null): Promise<void> {
     await this.summaries(first, last, selected, (rec) => writeSummaryLine(sink, rec.number, rec.relative, rec.origLen, this.pinfo));
