@@ -41,7 +41,7 @@ describe('first pass while reading', () => {
     expect(await firstPassOutcome(async () => MemorySource.of('mixed.pcap.gz', gz), false, { firstPassWhileReading: true, windowBytes: 8192 })).toEqual(await firstPassOutcome(open, false));
   }, 60_000);
 
-  it('keeps a truncated last frame and the warning, as a later first pass does', async () => {
+  it('reads a capture cut short to the same frames, state and warning as a later first pass does', async () => {
     const cut = bytes.subarray(0, bytes.length - 100);
     const open = async () => MemorySource.of('cut.pcap', cut);
     expect(await firstPassOutcome(open, true, { firstPassWhileReading: true, windowBytes: 20_000 })).toEqual(await firstPassOutcome(open, true));
