@@ -1,4 +1,5 @@
 import type { Capture } from './capture/open-capture';
+import type { FrameIndex } from './capture/frame-index';
 import { MemorySource } from './capture/byte-source';
 
 /** Window of other sources (a Blob): large, as a browser charges per read (see open-capture.ts). */
@@ -81,16 +82,7 @@ export async function forEachFrameSpan(
     for (let k = n; k < m; k++) end = Math.max(end, offset[k] + capLen[k]);
     return end - offset[n - 1];
   };
-  const hand = (n: number, m: number, win: Uint8Array): boolean => {
-    const start = offset[n - 1];
-    for (let k = n; k <= m; k++) {
-      const at = offset[k - 1] - start;
-      // A read cut short by the end of the source gives what there is (as a subarray would).
-      const length = Math.max(0, Math.min(capLen[k - 1], win.length - at));
-      if (each(k, win, Math.min(at, win.length), length) === false) return false;
-    }
-    return true;
-  };
+  const hand = (n: number, m: number, win: Uint8Array): boolean => handFrames(index, n, m, win, offset[n - 1], each);
 
   if (!canReadInto(source)) {
     for (let n = first; n <= last; ) {
@@ -148,6 +140,28 @@ export async function forEachFrameSpan(
   } finally {
     spareBuffers.set(source, buffers);
   }
+}
+
+/**
+ * Hands out frames first..last, whose bytes lie in `win` (which starts at byte `winOffset` of the source), as
+ * spans of it; stops at the first `each` that returns false, and returns false then.
+ */
+export function handFrames(
+  index: FrameIndex,
+  first: number,
+  last: number,
+  win: Uint8Array,
+  winOffset: number,
+  each: (frame: number, buf: Uint8Array, at: number, length: number) => void | boolean,
+): boolean {
+  const { offset, capLen } = index;
+  for (let k = first; k <= last; k++) {
+    const at = offset[k - 1] - winOffset;
+    // A read cut short by the end of the source gives what there is (as a subarray would).
+    const length = Math.max(0, Math.min(capLen[k - 1], win.length - at));
+    if (each(k, win, Math.min(at, win.length), length) === false) return false;
+  }
+  return true;
 }
 
 /** The read buffers of each source's last finished walk, for its next one. */

@@ -8,7 +8,7 @@ import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type DataSource, type FieldValu
 import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
 import { writeSummaryLine, type ByteSink } from './dissect/summary-line';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
-import { forEachFrameBytes, forEachFrameSpan, frameBytes } from './frame-source';
+import { forEachFrameBytes, forEachFrameSpan, frameBytes, handFrames } from './frame-source';
 import { FRAME_HAS_COMMENT, FRAME_NO_TIMESTAMP } from './capture/frame-index';
 import type { CompiledFilter } from './filter/index';
 import { ConversationCollector, CONVERSATION_TYPES, type Conversation, type ConversationTable, type ConversationType } from './analysis/conversations';
@@ -209,23 +209,20 @@ export class CaptureSession {
       return session;
     }
     let passed = 0;
+    const firstPassFrame = (n: number, buf: Uint8Array, at: number, length: number) => session.firstPassFrame(n, buf, at, length);
     try {
       session.capture = await openCapture(source, {
         ...options,
         onFrames: (sink, data, dataOffset, first, last) => {
-          if (passed === 0) session.beginFirstPass(sink);
-          const { offset, capLen } = sink.index;
-          for (let n = first; n <= last; n++) {
-            const at = offset[n - 1] - dataOffset;
-            session.firstPassFrame(n, data, at, Math.max(0, Math.min(capLen[n - 1], data.length - at)));
-          }
+          if (!session.pass) session.beginFirstPass(sink);
+          handFrames(sink.index, first, last, data, dataOffset, firstPassFrame);
           passed = last;
         },
       });
       session.frames = session.capture;
       // Frames indexed without a window handed on (a reader that failed part-way through one) are read again.
-      if (passed === 0) session.beginFirstPass(session.capture);
-      await forEachFrameSpan(session.capture, passed + 1, session.frameCount, (n, buf, at, length) => session.firstPassFrame(n, buf, at, length));
+      if (!session.pass) session.beginFirstPass(session.capture);
+      await forEachFrameSpan(session.capture, passed + 1, session.frameCount, firstPassFrame);
     } finally {
       session.endFirstPass();
     }

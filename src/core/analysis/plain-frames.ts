@@ -66,7 +66,12 @@ const h = {
 
 /** Reads the Ethernet and IP headers of a frame into `h`; false unless the frame is plain. */
 function readPlainHeaders(d: Uint8Array, at: number, capLen: number, origLen: number, linkType: number): boolean {
-  return readIpHeaders(d, at, capLen, origLen, linkType) && (h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER);
+  return readIpHeaders(d, at, capLen, origLen, linkType) && hasTransportHeader();
+}
+
+/** Whether the IP payload read into `h` is TCP or UDP with room for its header. */
+function hasTransportHeader(): boolean {
+  return h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
 }
 
 /**
@@ -367,8 +372,7 @@ export class PlainFrameFields implements HeaderFields {
   accept(d: Uint8Array, at: number, capLen: number, origLen: number, frame: number, linkType: number, taps: Taps): boolean {
     if (taps.active) return false;
     if (readIpHeaders(d, at, capLen, origLen, linkType)) {
-      const transport = h.proto === 6 ? h.tlen >= TCP_HEADER : h.proto === 17 && h.tlen >= UDP_HEADER;
-      if (transport ? !transportIsPlain(d) : !isHeaderOnlyIcmp(d)) return false;
+      if (hasTransportHeader() ? !transportIsPlain(d) : !isHeaderOnlyIcmp(d)) return false;
       this.net = h.v6 ? 6 : 4;
       this.proto = h.proto;
       this.ip = h.n - at;
