@@ -105,9 +105,11 @@ export function closestFields(name: string): string[] {
   if (fieldById(lower)) return [lower];
   const scored: [number, string][] = [];
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 4)));
+  countCharacters(lower);
   for (const f of allFields()) {
     if (f.id.startsWith('_ws.')) continue;
     if (Math.abs(f.id.length - name.length) > limit) continue;
+    if (bagDistance(lower, f.id) > limit) continue;
     const d = editDistance(lower, f.id, limit);
     if (d <= limit) scored.push([d, f.id]);
   }
@@ -115,18 +117,46 @@ export function closestFields(name: string): string[] {
   return scored.slice(0, 3).map((s) => s[1]);
 }
 
+/** How many times each character (ASCII; the rest share slot 127) occurs in the name being matched. */
+const nameCounts = new Int16Array(128);
+
+function countCharacters(name: string): void {
+  nameCounts.fill(0);
+  for (let i = 0; i < name.length; i++) nameCounts[Math.min(name.charCodeAt(i), 127)]++;
+}
+
+/**
+ * A lower bound of the edit distance between the counted name and b, in time linear in their lengths: the
+ * characters of either that the other lacks. Most field ids are rejected by it before the quadratic table.
+ */
+function bagDistance(name: string, b: string): number {
+  let onlyInB = 0;
+  for (let i = 0; i < b.length; i++) if (--nameCounts[Math.min(b.charCodeAt(i), 127)] < 0) onlyInB++;
+  for (let i = 0; i < b.length; i++) nameCounts[Math.min(b.charCodeAt(i), 127)]++;
+  const onlyInName = name.length - (b.length - onlyInB);
+  return Math.max(onlyInB, onlyInName);
+}
+
+/** Two rows of the edit-distance table, reused: the names compared are at most 64 + 3 characters. */
+const rowA = new Uint8Array(72);
+const rowB = new Uint8Array(72);
+
+/** Levenshtein distance between a and b, or limit + 1 as soon as every entry of a row exceeds limit. */
 function editDistance(a: string, b: string, limit: number): number {
-  let prev = new Array<number>(b.length + 1);
+  let prev = rowA;
+  let cur = rowB;
   for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
+    cur[0] = i;
     let best = i;
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, cur[j]);
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1));
+      if (cur[j] < best) best = cur[j];
     }
     if (best > limit) return limit + 1;
+    const t = prev;
     prev = cur;
+    cur = t;
   }
   return prev[b.length];
 }
