@@ -1,6 +1,6 @@
 import type { Capture } from './capture/open-capture';
 import type { FrameIndex } from './capture/frame-index';
-import { MemorySource } from './capture/byte-source';
+import { MemorySource, canReadInto, type ReadIntoSource } from './capture/byte-source';
 
 /** Window of other sources (a Blob): large, as a browser charges per read (see open-capture.ts). */
 const WINDOW = 32 << 20;
@@ -33,19 +33,6 @@ export async function forEachFrameBytes(
     return;
   }
   await forEachFrameSpan(cap, first, last, (n, buf, at, length) => each(n, buf.subarray(at, at + length)), windowBytes);
-}
-
-/**
- * A source that can read into a buffer the caller owns: passes over many windows then reuse two buffers
- * instead of allocating (and zero-filling) a fresh one per window. Returns the bytes read (fewer at the end
- * of the source).
- */
-export interface ReadIntoSource {
-  readInto(offset: number, length: number, into: Uint8Array): Promise<number>;
-}
-
-function canReadInto(source: unknown): source is ReadIntoSource {
-  return typeof (source as Partial<ReadIntoSource>).readInto === 'function';
 }
 
 /**

@@ -12,6 +12,7 @@ import { generateMixedCapture } from '../../bench/generate';
 import { MemorySource } from '../../src/core/capture/byte-source';
 import { CaptureSession } from '../../src/core/session';
 import { firstPassOutcome } from '../helpers/first-pass-ways';
+import { ReadIntoMemory } from '../helpers/read-into-source';
 
 /** 6,000 frames of the bench generator's mixed traffic, as bytes. */
 function mixedCapture(): Uint8Array {
@@ -35,6 +36,12 @@ describe('first pass while reading', () => {
     for (const windowBytes of [1500, 65536, undefined]) {
       const during = await firstPassOutcome(open, true, { firstPassWhileReading: true, windowBytes });
       for (let i = 0; i < after.length; i++) if (during[i] !== after[i]) expect(`${windowBytes}: ${during[i]}`).toBe(`${windowBytes}: ${after[i]}`);
+      expect(during.length).toBe(after.length);
+    }
+    // A Node file's way: windows read into two reused buffers, the next one while this one's frames are dissected.
+    for (const windowBytes of [1500, 65536, undefined]) {
+      const during = await firstPassOutcome(async () => new ReadIntoMemory('mixed.pcap', bytes), true, { firstPassWhileReading: true, windowBytes });
+      for (let i = 0; i < after.length; i++) if (during[i] !== after[i]) expect(`into ${windowBytes}: ${during[i]}`).toBe(`into ${windowBytes}: ${after[i]}`);
       expect(during.length).toBe(after.length);
     }
     const gz = new Uint8Array(gzipSync(bytes));

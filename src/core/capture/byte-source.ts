@@ -11,6 +11,19 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
+/**
+ * A source that can read into a buffer the caller owns (a Node file): passes over many windows then reuse
+ * two buffers instead of allocating (and zero-filling) a fresh one per window. Returns the bytes read (fewer
+ * at the end of the source).
+ */
+export interface ReadIntoSource {
+  readInto(offset: number, length: number, into: Uint8Array): Promise<number>;
+}
+
+export function canReadInto(source: unknown): source is ReadIntoSource {
+  return typeof (source as Partial<ReadIntoSource>).readInto === 'function';
+}
+
 /** A source held in memory as one or more chunks (an ArrayBuffer, or gunzipped output). */
 export class MemorySource implements ByteSource {
   readonly size: number;

@@ -1,4 +1,4 @@
-import type { ByteSource } from './byte-source';
+import { canReadInto, type ByteSource } from './byte-source';
 import { gunzip, isGzip } from './gzip';
 import { FrameIndex } from './frame-index';
 import { PcapParser, isPcap } from './pcap';
@@ -11,8 +11,7 @@ export const MAX_CAPTURE_BYTES = 4 * 1024 ** 3;
 /**
  * Bytes read at a time. A browser reads a File through its own process at a cost per read: on the bench
  * capture (791 MB) in Chromium, 32 MiB windows opened it in 1.2-1.6 s against 1.5-1.7 s with 8 MiB. A Node
- * file (a source that can read into a buffer) reads cheaply, and a fresh 32 MiB buffer a read cost more than
- * that saved: 8 MiB there.
+ * file (a source that can read into a buffer) reads cheaply into two reused buffers: 8 MiB there.
  */
 const WINDOW = 32 << 20;
 const FILE_WINDOW = 8 << 20;
@@ -76,8 +75,9 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
     throw new CaptureError(`${src.name}: not a capture file (no pcap or pcapng magic number at byte 0${compressed ? ' of the decompressed data' : ''}${what})`);
   }
 
-  const readsInto = typeof (source as { readInto?: unknown }).readInto === 'function';
-  const windowBytes = Math.max(1, Math.floor(options.windowBytes ?? (readsInto ? FILE_WINDOW : WINDOW)));
+  const windowBytes = Math.max(1, Math.floor(options.windowBytes ?? (canReadInto(source) ? FILE_WINDOW : WINDOW)));
+  const readWindow = windowReader(source);
+  /** Where the window being read starts, and how many bytes it asks for. */
   let pos = 0;
   let want = windowBytes;
   /** Why reading ended before the end of the file, if it did. */
@@ -86,14 +86,18 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
     warnings.push({ offset, message });
     stopReason = message;
   };
-  while (pos < source.size && !parser.stopped) {
+  let pending: Promise<Uint8Array> | null = pos < source.size ? readWindow(pos, want) : null;
+  while (pending) {
     let data: Uint8Array;
     try {
-      data = await source.read(pos, want);
+      data = await pending;
     } catch (e) {
       stop(pos, `reading the file failed at byte ${pos} (${errorText(e)}); the rest of the file is not read`);
       break;
     }
+    pending = null;
+    const dataOffset = pos;
+    const asked = want;
     const atEnd = pos + data.length >= source.size;
     const indexed = sink.index.count;
     let used: number;
@@ -104,22 +108,30 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
       stop(pos, `internal error while reading near byte ${pos} (${errorText(e)}); the rest of the file is not read`);
       break;
     }
-    if (options.onFrames && sink.index.count > indexed) options.onFrames(sink, data, pos, indexed + 1, sink.index.count);
     pos += used;
     if (used === 0 && !parser.stopped) {
       if (atEnd) break;
       // Nothing consumed: the parser needs a bigger window. If it already had as much as it asked for, or
       // the source gave less than asked, it would ask again forever: stop instead.
-      if (parser.needBytes <= data.length || data.length < want) {
-        stop(pos, `reading stalled at byte ${pos} (the source returned ${data.length} of ${want} bytes); the rest of the file is not read`);
+      if (parser.needBytes <= data.length || data.length < asked) {
+        stop(pos, `reading stalled at byte ${pos} (the source returned ${data.length} of ${asked} bytes); the rest of the file is not read`);
         break;
       }
     }
     // A record larger than the window: offer a window that holds it.
     want = parser.needBytes > windowBytes ? parser.needBytes : windowBytes;
+    // The next window is read while this one's frames are handed on, so the disk and the pass overlap.
+    if (pos < source.size && !parser.stopped) {
+      pending = readWindow(pos, want);
+      // Not awaited if loading is cancelled below: keep a failed read from being reported as unhandled.
+      pending.catch(() => {});
+    }
+    if (options.onFrames && sink.index.count > indexed) options.onFrames(sink, data, dataOffset, indexed + 1, sink.index.count);
     if (options.onProgress?.({ bytesRead: pos, totalBytes: source.size, frames: sink.index.count }) === false) {
-      if (pos < source.size && !parser.stopped) {
+      if (pending) {
         warnings.push({ offset: pos, message: `loading cancelled at byte ${pos} after ${sink.index.count} frames` });
+        // Let the read finish before returning: the caller may reuse the source at once.
+        await pending.catch(() => {});
       }
       break;
     }
@@ -140,6 +152,25 @@ export async function openCapture(src: ByteSource, options: OpenOptions = {}): P
     throw new CaptureError(`${src.name}: no frame could be read: ${stopReason}`);
   }
   return { ...sink, source, format: parser.format, compressed, fileSize: src.size };
+}
+
+/**
+ * Reads windows of a source. A source that reads into our buffers gets two, used in turn and grown when a
+ * window asks for more: the window being handed on and the one being read never share one, and a pass over
+ * a big file allocates (and zero-fills) no fresh buffer per window. Other sources allocate their own.
+ */
+function windowReader(source: ByteSource): (offset: number, length: number) => Promise<Uint8Array> {
+  if (!canReadInto(source)) return (offset, length) => source.read(offset, length);
+  const buffers = [new Uint8Array(0), new Uint8Array(0)];
+  let which = 0;
+  return async (offset, length) => {
+    which ^= 1;
+    const size = Math.max(0, Math.min(length, source.size - offset));
+    if (buffers[which].length < size) buffers[which] = new Uint8Array(size);
+    const buf = buffers[which];
+    const got = await source.readInto(offset, size, buf);
+    return buf.subarray(0, got);
+  };
 }
 
 async function readOrThrow(src: ByteSource, offset: number, length: number): Promise<Uint8Array> {

@@ -4,6 +4,7 @@ import { CaptureError, MAX_CAPTURE_BYTES, openCapture, type Capture, type OpenOp
 import { BlobSource, MemorySource, type ByteSource } from '../../../src/core/capture/byte-source';
 import { FrameIndex } from '../../../src/core/capture/frame-index';
 import { PcapngWriter, counting, pcapFile } from '../../fixtures/capture-writer';
+import { ReadIntoMemory } from '../../helpers/read-into-source';
 
 function indexRows(cap: Capture) {
   const ix = cap.index;
@@ -82,6 +83,31 @@ describe('openCapture', () => {
       for (let at = 0, k = 1; at < file.length; at += k, k = (k * 3 + 1) % 97 || 1) chunks.push(file.subarray(at, at + k));
       expect(summary(await openCapture(new MemorySource('f', chunks), { windowBytes: 1000 }))).toEqual(mem);
     }
+  });
+
+  it('reads a source that reads into its buffers (a Node file) the same way, in two reused buffers', async () => {
+    const pcap = pcapFile([{ sec: 1, data: counting(10) }, { sec: 2, data: counting(262144) }, { sec: 3, data: counting(10) }], { snapLen: 262144 });
+    const cut = samplePcap(200).subarray(0, 200 * 100);
+    for (const file of [pcap, samplePcap(200), samplePcapng(), cut]) {
+      const whole = summary(await open(file));
+      for (const w of [7, 4096, 100000, undefined]) {
+        const src = new ReadIntoMemory('t', file);
+        expect(summary(await openCapture(src, { windowBytes: w }))).toEqual(whole);
+        expect(src.inFlight).toBe(0);
+      }
+    }
+    // The head is read on its own; every window then goes to one of two buffers.
+    const src = new ReadIntoMemory('t', samplePcap(200));
+    await openCapture(src, { windowBytes: 4096 });
+    expect(src.buffers.size).toBe(3);
+  });
+
+  it('leaves no read in flight when loading is cancelled', async () => {
+    const src = new ReadIntoMemory('t', samplePcap(200));
+    let calls = 0;
+    const cap = await openCapture(src, { windowBytes: 4096, onProgress: () => ++calls < 2 });
+    expect(src.inFlight).toBe(0);
+    expect(cap.warnings.at(-1)!.message).toMatch(/^loading cancelled at byte \d+ after \d+ frames$/);
   });
 
   it('reports progress and can be cancelled, keeping the frames read so far', async () => {
