@@ -86,8 +86,8 @@ export interface SessionOptions extends OpenOptions {
   /**
    * Runs the first pass while the capture is read, on each window's frames as they are indexed, instead of
    * reading the file a second time for it: for a browser's File each read of the file costs about a second
-   * per 800 MB. (A Node file reads cheaply, and a later pass reads ahead while it works: the CLI gains
-   * nothing from it.) For callers that need the first pass anyway; `info` alone does not.
+   * per 800 MB, and even a Node file's second read costs a tenth of the pass. For callers that need the
+   * first pass anyway; `info` alone does not.
    */
   firstPassWhileReading?: boolean;
 }

@@ -5,7 +5,8 @@ import type { Output } from '../output';
 /** `fathom info FILE`: JSON facts about the capture. */
 export async function info(argv: string[], out: Output): Promise<number> {
   const args = parseArgs(argv, [], []);
-  const session = await openSession(args.positionals[0]);
+  // The index alone: info shows nothing the first pass finds.
+  const session = await openSession(args.positionals[0], { firstPassWhileReading: false });
   const i = session.info();
   out.line(
     JSON.stringify(
