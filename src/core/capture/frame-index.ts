@@ -1,11 +1,14 @@
 /**
  * The columnar frame index: one slot per frame in typed arrays, no object per frame. Frame numbers start
- * at 1; slot i holds frame i + 1. 31 bytes per frame (see bytesPerFrame).
+ * at 1; slot i holds frame i + 1. 27 bytes per frame (see bytesPerFrame).
  */
 export interface FrameIndexColumns {
   count: number;
-  /** File offset of the frame's first byte (in the decompressed stream for gzip). */
-  offset: Float64Array;
+  /**
+   * File offset of the frame's first byte (in the decompressed stream for gzip): below 2^32, as no capture
+   * (or inflated stream) above MAX_CAPTURE_BYTES = 4 GiB is opened.
+   */
+  offset: Uint32Array;
   capLen: Uint32Array;
   origLen: Uint32Array;
   /** Arrival time, seconds part (may be negative for odd files, so Float64 would also do; uint32 like pcap). */
@@ -26,7 +29,7 @@ export const FRAME_NO_TIMESTAMP = 2;
 
 export class FrameIndex implements FrameIndexColumns {
   count = 0;
-  offset = new Float64Array(1024);
+  offset = new Uint32Array(1024);
   capLen = new Uint32Array(1024);
   origLen = new Uint32Array(1024);
   tsSec = new Float64Array(1024);
@@ -55,7 +58,7 @@ export class FrameIndex implements FrameIndexColumns {
   }
 
   bytesPerFrame(): number {
-    return 8 + 4 + 4 + 8 + 4 + 2 + 1;
+    return 4 + 4 + 4 + 8 + 4 + 2 + 1;
   }
 
   private grow(size: number): void {
@@ -65,7 +68,7 @@ export class FrameIndex implements FrameIndexColumns {
       b.set(a.subarray(0, Math.min(n, size)));
       return b;
     };
-    this.offset = g(this.offset, (k) => new Float64Array(k));
+    this.offset = g(this.offset, (k) => new Uint32Array(k));
     this.capLen = g(this.capLen, (k) => new Uint32Array(k));
     this.origLen = g(this.origLen, (k) => new Uint32Array(k));
     this.tsSec = g(this.tsSec, (k) => new Float64Array(k));

@@ -6,7 +6,7 @@ import { PcapngParser, isPcapng } from './pcapng';
 import { isKnownLinkType as isKnownLink } from './link-types';
 import type { CaptureFormat, CaptureInterface, CaptureParser, CaptureSink, CaptureWarning } from './capture-types';
 
-/** Largest capture we open (the index is ~31 bytes a frame; bytes stay in the source). */
+/** Largest capture we open: frame offsets fit 32 bits (the index is 27 bytes a frame; bytes stay in the source). */
 export const MAX_CAPTURE_BYTES = 4 * 1024 ** 3;
 /**
  * Bytes read at a time. A browser reads a File through its own process at a cost per read: on the bench

@@ -161,6 +161,14 @@ describe('openCapture', () => {
     expect(numbers).toEqual(Array.from({ length: 5000 }, (_, i) => i + 1));
     ix.trim();
     expect([ix.count, ix.offset.length, ix.tsSec[4999], ix.offset[1234]]).toEqual([5000, 5000, 4999, 12340]);
-    expect(ix.bytesPerFrame()).toBe(31);
+    expect(ix.bytesPerFrame()).toBe(27);
+  });
+
+  it('FrameIndex holds every offset of the largest capture it opens (32 bits)', () => {
+    const ix = new FrameIndex();
+    const last = MAX_CAPTURE_BYTES - 1;
+    ix.push(last - 70_000, 60, 60, 1, 0, 0);
+    ix.push(last, 1, 1, 2, 0, 0);
+    expect([ix.offset[0], ix.offset[1]]).toEqual([last - 70_000, last]);
   });
 });
