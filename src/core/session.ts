@@ -98,6 +98,8 @@ export interface SessionOptions extends OpenOptions {
  */
 const OTHER_FRAMES_BUDGET = 32 * 1024 * 1024;
 
+const NO_BYTES = new Uint8Array(0);
+
 /**
  * One open capture: the frame index plus the means to dissect any frame on demand. This is the facade the
  * CLI and the workers use; it holds no per-frame objects.
@@ -107,7 +109,7 @@ export class CaptureSession {
   private readonly tree = new ProtoTree();
   private readonly rec: FrameRecord = {
     number: 0,
-    data: new Uint8Array(0),
+    data: NO_BYTES,
     dataOffset: 0,
     dataLength: 0,
     origLen: 0,
@@ -179,6 +181,7 @@ export class CaptureSession {
 
   /** After a walk: nothing may keep the walk's read buffers alive (the last frame's addresses and values point into them). */
   private releaseFrameBytes(): void {
+    this.rec.data = NO_BYTES;
     this.pinfo.releaseFrame();
     this.tree.release();
     this.headerFields.release();

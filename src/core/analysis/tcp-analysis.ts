@@ -1118,7 +1118,9 @@ export function tcpAnalysisOf(state: CaptureState): TcpAnalysis {
 // The hook
 // ---------------------------------------------------------------------------------------------------------
 
-const addr: AddressPair = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0 };
+const NO_BYTES = new Uint8Array(0);
+/** Scratch for the segment's addresses; `data` is let go after each use (it is the frame's read window). */
+const addr: AddressPair = { kind: 0, data: NO_BYTES, srcAt: 0, dstAt: 0 };
 
 /** The [SEQ/ACK analysis] and [Timestamps] items with their experts. */
 const ANALYSIS_ITEMS = new FieldGroup(['tcp.analysis', 'tcp.time_']);
@@ -1135,6 +1137,7 @@ class Hook implements TcpStateHook {
     // A header quoted in an ICMP error is numbered when its view is at hand (addStreamItems).
     if (pinfo.inErrorPacket || !fromRefs(pinfo.netSrc, pinfo.netDst, addr)) return;
     const s = an.streamOf(seg, addr, pinfo);
+    addr.data = NO_BYTES;
     if (s < 0) return;
     const dir = an.lastDirection;
     cur.stream = s;
@@ -1188,6 +1191,7 @@ class Hook implements TcpStateHook {
       cur.secondPassReuse = false;
       if (!transportAddresses(view, pinfo, 6, addr)) return;
       const s = an.streamOf(seg, addr, pinfo);
+      addr.data = NO_BYTES;
       if (s < 0) return;
       cur.stream = s;
       cur.dir = an.lastDirection;

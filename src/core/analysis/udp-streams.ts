@@ -129,7 +129,9 @@ export function udpStreamsOf(state: CaptureState): UdpStreams {
   return u;
 }
 
-const addr = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0 };
+const NO_BYTES = new Uint8Array(0);
+/** Scratch for the datagram's addresses; `data` is let go after each use (it is the frame's read window). */
+const addr = { kind: 0, data: NO_BYTES, srcAt: 0, dstAt: 0 };
 
 export const udpStreamHook: UdpStreamHook = {
   addStreamItems(view: ByteView, pinfo: PacketInfo, tree: ProtoTree, srcPort: number, dstPort: number): number {
@@ -142,6 +144,7 @@ export const udpStreamHook: UdpStreamHook = {
     const end = !pinfo.inErrorPacket && udpLen > view.reportedLength ? view.reportedLength : udpLen;
     const timed = end > 8;
     const s = st.number(addr.kind, addr.data, addr.srcAt, addr.dstAt, srcPort, dstPort, pinfo, layer, timed);
+    addr.data = NO_BYTES;
     if (s < 0 || pinfo.firstPass) return s;
     tree.addGenerated(fields.stream, view, 0, 0, s);
     const full = tree.full;
