@@ -81,8 +81,11 @@ export interface PayloadTapRecord {
 }
 
 // One record object per kind: a record lives only while its emit runs, so it is refilled, never allocated.
-const addressRecord: AddressTapRecord = { kind: 0, data: new Uint8Array(0), srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, stream: -1 };
-const payloadRecord: PayloadTapRecord = { payload: null as unknown as ByteView, stream: -1, seq: 0, ack: 0, flags: 0, segLen: 0 };
+// Its bytes are let go after the emit: they are a read window, which must not outlive its frames.
+const NO_BYTES = new Uint8Array(0);
+const NO_VIEW = null as unknown as ByteView;
+const addressRecord: AddressTapRecord = { kind: 0, data: NO_BYTES, srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, stream: -1 };
+const payloadRecord: PayloadTapRecord = { payload: NO_VIEW, stream: -1, seq: 0, ack: 0, flags: 0, segLen: 0 };
 
 /**
  * Reports a layer's addresses (at `srcOffset`/`dstOffset` of `view`) to the `name` tap. Layers quoted in an
@@ -104,6 +107,7 @@ export function tapAddressesAt(pinfo: PacketInfo, name: string, kind: number, da
   r.dstPort = 0;
   r.stream = -1;
   pinfo.taps.emit(name, r, pinfo);
+  r.data = NO_BYTES;
 }
 
 /** Reports a transport layer: the packet's current source and destination (network, else link layer) and ports. */
@@ -111,6 +115,8 @@ export function tapTransport(pinfo: PacketInfo, name: string, srcPort: number, d
   if (pinfo.inErrorPacket || !pinfo.taps.listening(name)) return;
   const src = pinfo.netSrc.kind !== 0 ? pinfo.netSrc : pinfo.dlSrc;
   const dst = pinfo.netDst.kind !== 0 ? pinfo.netDst : pinfo.dlDst;
+  // Both addresses come from one layer, so they share `data`; a mixed pair (never seen) is not reported.
+  if (dst.data !== src.data || dst.kind !== src.kind) return;
   const r = addressRecord;
   r.kind = src.kind;
   r.data = src.data;
@@ -119,9 +125,8 @@ export function tapTransport(pinfo: PacketInfo, name: string, srcPort: number, d
   r.srcPort = srcPort;
   r.dstPort = dstPort;
   r.stream = stream;
-  // Both addresses come from one layer, so they share `data`; a mixed pair (never seen) is not reported.
-  if (dst.data !== src.data || dst.kind !== src.kind) return;
   pinfo.taps.emit(name, r, pinfo);
+  r.data = NO_BYTES;
 }
 
 /** Reports a transport payload to a follow tap. */
@@ -135,4 +140,5 @@ export function tapPayload(pinfo: PacketInfo, name: string, payload: ByteView, s
   r.flags = flags;
   r.segLen = segLen;
   pinfo.taps.emit(name, r, pinfo);
+  r.payload = NO_VIEW;
 }
