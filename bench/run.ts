@@ -360,13 +360,14 @@ async function measureStagesChild(path: string, filter: string): Promise<void> {
   for (const type of CONVERSATION_TYPES) await session.conversations(type);
   const t7 = performance.now();
   // Index and first pass in one read of the file, as the web app runs them (no conversation tables).
+  const t7b = performance.now();
   await openChildSession(path, { firstPassWhileReading: true, conversations: false });
   const t8 = performance.now();
   const stages: Stages = {
     frames: session.frameCount,
     openSeconds: round((t1 - t0) / 1000, 3),
     firstPassSeconds: round((t2 - t1) / 1000, 3),
-    openWithFirstPassSeconds: round((t8 - t7) / 1000, 3),
+    openWithFirstPassSeconds: round((t8 - t7b) / 1000, 3),
     plainFrames: session.plainFrameCount,
     bytesPerFrame: round(bytesPerFrame, 1),
     listSeconds: round((t4 - t3) / 1000, 3),
@@ -470,6 +471,27 @@ async function poolWorker(): Promise<void> {
   port.postMessage({ frames: session.frameCount });
 }
 
+/**
+ * The child side of the web-app memory measurement: bytes a frame retained by a session opened as the web
+ * app's engine opens one (first pass while reading, no conversation tables), in a process of its own so no
+ * other session's state is in the heap.
+ */
+async function measureWebMemoryChild(path: string): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  const openChildSession = await loadLibrary();
+  const used = () => {
+    gc();
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const before = used();
+  const session = await openChildSession(path, { firstPassWhileReading: true, conversations: false });
+  const bytesPerFrame = round((used() - before) / session.frameCount, 1);
+  process.stdout.write(JSON.stringify({ bytesPerFrame }) + '\n');
+}
+
 interface FollowStage {
   frames: number;
   streamBytes: number;
@@ -503,6 +525,7 @@ async function main(argv: string[]): Promise<void> {
   if (argv[0] === '--measure-stages') return measureStagesChild(argv[1], argv[2]);
   if (argv[0] === '--measure-pool') return measurePoolChild(argv[1], argv[2], Number(argv[3]));
   if (argv[0] === '--measure-follow') return measureFollowChild(argv[1]);
+  if (argv[0] === '--measure-web-memory') return measureWebMemoryChild(argv[1]);
   const o = parseOptions(argv);
   const startLoad = loadavg();
   const cap = ensureCapture(o.frames, { seed: o.seed, regen: o.regen, log });
@@ -555,11 +578,15 @@ async function main(argv: string[]): Promise<void> {
   }
   log('stages of the library on one core (in-process):');
   const index = measureStages(cap.path, BENCH_FILTER);
+  log(`  ${JSON.stringify(index)}`);
+  const webMemoryStage = runChild<{ bytesPerFrame: number }>(['--measure-web-memory', cap.path]);
+  const webMemory = 'bytesPerFrame' in webMemoryStage ? webMemoryStage.bytesPerFrame : webMemoryStage;
+  log(`  a session as the web app opens one: ${JSON.stringify(webMemoryStage)}`);
   // As many workers as the web app's pool has on this machine (engine-client/pool.ts poolSize).
   const poolWorkers = 1 + Math.min(3, Math.max(1, cpus().length - 1));
   log(`the filter with a pool of ${poolWorkers} worker threads:`);
   const poolStage = runChild<PoolStage>(['--measure-pool', cap.path, BENCH_FILTER, String(poolWorkers)]);
-  log(`  ${JSON.stringify(index)}`);
+  log(`  ${JSON.stringify(poolStage)}`);
   const followStage = runChild<FollowStage>(['--measure-follow', bulk.path]);
   log(`  follow: ${JSON.stringify(followStage)}`);
 
@@ -610,7 +637,9 @@ async function main(argv: string[]): Promise<void> {
   out.push(`index bytes per frame: ${new FrameIndex().bytesPerFrame()} declared (FrameIndex.bytesPerFrame)`);
   if ('bytesPerFrame' in index) {
     const fps = (seconds: number) => `${seconds.toFixed(2)} s = ${fmtInt(Math.round(index.frames / seconds))} frames/s`;
-    out.push(`  ${index.bytesPerFrame} measured after open and the first pass (heap + array buffers after GC: index + stream state)`);
+    out.push(`  ${index.bytesPerFrame} measured after open and the first pass with every conversation table (heap + array buffers after GC: index + stream state + tables + the walk's two read buffers)`);
+    if (typeof webMemory === 'number') out.push(`  ${webMemory} measured for a session opened as the web app opens one (no conversation tables)   [≤ 40 bytes a frame]`);
+    else out.push(`  web-app session memory measurement failed: ${webMemory.error}`);
     out.push('library stages, one core, in-process (DESIGN.md §6 targets in brackets):');
     out.push(`  open (frame index)                 ${fps(index.openSeconds)}`);
     out.push(`  first pass (stream state, conv.)   ${fps(index.firstPassSeconds)} (${fmtInt(index.plainFrames)} plain frames took the shortcut)`);
@@ -655,6 +684,7 @@ async function main(argv: string[]): Promise<void> {
     index: {
       declaredBytesPerFrame: new FrameIndex().bytesPerFrame(),
       measured: index,
+      webAppSessionBytesPerFrame: typeof webMemory === 'number' ? webMemory : null,
       peakRssBytesPerFrame: rssPerFrame,
       baselineRssMiB: baseline.rssMiB,
     },
