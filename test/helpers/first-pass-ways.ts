@@ -41,7 +41,10 @@ const HEADER_FIELDS = [
   'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
   'ip', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr',
   'ipv6', 'ipv6.plen', 'ipv6.nxt', 'ipv6.src', 'ipv6.dst', 'ipv6.addr',
-  'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
+  'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags',
+  'tcp.flags.res', 'tcp.flags.ae', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.urg', 'tcp.flags.ack', 'tcp.flags.push',
+  'tcp.flags.reset', 'tcp.flags.syn', 'tcp.flags.fin', 'tcp.window_size_value', 'tcp.checksum', 'tcp.urgent_pointer',
+  'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
 ];
 
 /**
@@ -112,6 +115,20 @@ export const HEADER_FILTERS = [
   'max(tcp.port) > 50000 || min(udp.port) < 100 || ip.ttl in {1..32, 255}',
   // Ethernet padding is no part of the transport's data: these see it only if a data end is wrong.
   'tcp contains 00:00:00:00:00:00:00 || udp contains 00:00:00:00:00:00:00',
+  // The TCP header's own fields: flags (booleans and the whole), lengths, raw numbers, window, checksum.
+  'tcp.flags.syn == 1 && tcp.flags.ack == 0',
+  'tcp.flags == 0x012 || tcp.flags & 0x029 == 0x029',
+  'tcp.flags.reset == True || tcp.flags.push == 1 || tcp.flags.urg || tcp.flags.cwr == 1 || tcp.flags.ece == 1 || tcp.flags.ae == 1 || tcp.flags.res == 1',
+  'tcp.flags.fin && !tcp.flags.ack',
+  'tcp.len > 0 && tcp.hdr_len == 32',
+  'tcp.len == 0 && tcp.window_size_value == 0',
+  'tcp.len in {1..100} || tcp.flags.syn == tcp.flags.fin',
+  'tcp.seq_raw > 2147483648 || tcp.ack_raw == 0',
+  'tcp.checksum == 0 || tcp.urgent_pointer != 0',
+  '@tcp.flags == 50:02 || @tcp.hdr_len == 80 || @tcp.window_size_value == ff:ff',
+  'string(tcp.len) == "0" || string(tcp.hdr_len) == "20"',
+  // tcp.len is generated: no bytes of its own.
+  'len(@tcp.len) > 0 || @tcp.seq_raw contains 00',
 ];
 
 /** Which frames each filter keeps, with or without the plain-frame shortcuts: one bitset a filter, as text. */

@@ -305,6 +305,10 @@ const FILTER_FIELDS: readonly FieldInfo[] = [
   ipFields.ip, ipFields.len, ipFields.id, ipFields.ttl, ipFields.proto, ipFields.src, ipFields.dst, ipFields.addr,
   ipv6Fields.ipv6, ipv6Fields.plen, ipv6Fields.nxt, ipv6Fields.src, ipv6Fields.dst, ipv6Fields.addr,
   tcpFields.tcp, tcpFields.srcport, tcpFields.dstport, tcpFields.port,
+  tcpFields.len, tcpFields.seqRaw, tcpFields.ackRaw, tcpFields.hdrLen, tcpFields.flags,
+  tcpFields.flagRes, tcpFields.flagAe, tcpFields.flagCwr, tcpFields.flagEce, tcpFields.flagUrg, tcpFields.flagAck,
+  tcpFields.flagPush, tcpFields.flagReset, tcpFields.flagSyn, tcpFields.flagFin,
+  tcpFields.windowSizeValue, tcpFields.checksum, tcpFields.urgentPointer,
   udpFields.udp, udpFields.srcport, udpFields.dstport, udpFields.port, udpFields.length,
 ];
 
@@ -330,6 +334,9 @@ const enum Slot {
   Ip, IpLen, IpId, IpTtl, IpProto, IpSrc, IpDst, IpAddr,
   Ipv6, Ipv6Plen, Ipv6Nxt, Ipv6Src, Ipv6Dst, Ipv6Addr,
   Tcp, TcpSrcport, TcpDstport, TcpPort,
+  TcpLen, TcpSeqRaw, TcpAckRaw, TcpHdrLen, TcpFlags,
+  TcpFlagRes, TcpFlagAe, TcpFlagCwr, TcpFlagEce, TcpFlagUrg, TcpFlagAck, TcpFlagPush, TcpFlagReset, TcpFlagSyn, TcpFlagFin,
+  TcpWindowSizeValue, TcpChecksum, TcpUrgentPointer,
   Udp, UdpSrcport, UdpDstport, UdpPort, UdpLength,
 }
 
@@ -479,6 +486,51 @@ export class PlainFrameFields implements HeaderFields {
         return this.putPort(reg, tr + 2, raw, numMode, whole);
       case Slot.UdpLength:
         return this.putPort(reg, tr + 4, raw, numMode, whole);
+      default:
+        return this.pushTcpHeaderField(this.slots[field], reg, raw, numMode, whole);
+    }
+  }
+
+  /**
+   * The TCP header's own fields as tcp.ts records them for a segment with a whole header: the segment length
+   * (generated, no bytes), the raw sequence and acknowledgment numbers, the header length, the flags and each
+   * flag (booleans), the window value, the checksum and the urgent pointer.
+   */
+  private pushTcpHeaderField(slot: number, reg: Register, raw: boolean, numMode: number, whole: boolean): void {
+    const d = this.d;
+    const tr = this.tr;
+    const t = this.at + tr;
+    const end = tr + this.tlen;
+    const flags = ((d[t + 12] << 8) | d[t + 13]) & 0xfff;
+    switch (slot) {
+      case Slot.TcpLen:
+        return this.put(reg, this.tlen - (d[t + 12] >> 4) * 4, tr, 0, end, raw, numMode, whole);
+      case Slot.TcpSeqRaw:
+        return this.put(reg, u32(d, t + 4), tr + 4, 4, end, raw, numMode, whole);
+      case Slot.TcpAckRaw:
+        return this.put(reg, u32(d, t + 8), tr + 8, 4, end, raw, numMode, whole);
+      case Slot.TcpHdrLen:
+        return this.put(reg, (d[t + 12] >> 4) * 4, tr + 12, 1, end, raw, numMode, whole);
+      case Slot.TcpFlags:
+        return this.put(reg, flags, tr + 12, 2, end, raw, numMode, whole);
+      case Slot.TcpFlagRes:
+      case Slot.TcpFlagAe:
+        return this.put(reg, (flags & TCP_FLAG_MASKS[slot - Slot.TcpFlagRes]) !== 0, tr + 12, 1, end, raw, numMode, whole);
+      case Slot.TcpFlagCwr:
+      case Slot.TcpFlagEce:
+      case Slot.TcpFlagUrg:
+      case Slot.TcpFlagAck:
+      case Slot.TcpFlagPush:
+      case Slot.TcpFlagReset:
+      case Slot.TcpFlagSyn:
+      case Slot.TcpFlagFin:
+        return this.put(reg, (flags & TCP_FLAG_MASKS[slot - Slot.TcpFlagRes]) !== 0, tr + 13, 1, end, raw, numMode, whole);
+      case Slot.TcpWindowSizeValue:
+        return this.putPort(reg, tr + 14, raw, numMode, whole);
+      case Slot.TcpChecksum:
+        return this.putPort(reg, tr + 16, raw, numMode, whole);
+      case Slot.TcpUrgentPointer:
+        return this.putPort(reg, tr + 18, raw, numMode, whole);
     }
   }
 
@@ -492,14 +544,16 @@ export class PlainFrameFields implements HeaderFields {
     const reg = regKind(f.type) === 'bytes' ? this.scratchBytes : this.scratchNum;
     reg.clear();
     this.push(f.index, reg, false, NUM_PLAIN, false);
-    return reg.kind === 'num' ? reg.num[0] : reg.buf[0].subarray(reg.s[0], reg.e[0]);
+    if (reg.kind === 'bytes') return reg.buf[0].subarray(reg.s[0], reg.e[0]);
+    // The dissectors record flags as booleans.
+    return f.type === 'boolean' ? reg.num[0] !== 0 : reg.num[0];
   }
 
   private readonly scratchNum = new Register('num');
   private readonly scratchBytes = new Register('bytes');
 
   /** One occurrence: `length` bytes at `offset` from the frame's start, its data ending at `viewEnd`. */
-  private put(reg: Register, value: number | null, offset: number, length: number, viewEnd: number, raw: boolean, numMode: number, whole: boolean): void {
+  private put(reg: Register, value: number | boolean | null, offset: number, length: number, viewEnd: number, raw: boolean, numMode: number, whole: boolean): void {
     const at = this.at;
     pushOccurrence(reg, value, this.d, at + offset, length, at + viewEnd, at + this.capLen, raw, numMode, whole);
   }
@@ -517,6 +571,9 @@ export class PlainFrameFields implements HeaderFields {
     pushOccurrence(reg, value, this.d, at + offset, length, at + this.capLen, at + this.capLen, reg.kind === 'bytes' || raw, numMode, whole);
   }
 }
+
+/** The masks of tcp.flags.res, .ae, .cwr, .ece, .urg, .ack, .push, .reset, .syn and .fin, in slot order. */
+const TCP_FLAG_MASKS = [tcpFields.flagRes, tcpFields.flagAe, tcpFields.flagCwr, tcpFields.flagEce, tcpFields.flagUrg, tcpFields.flagAck, tcpFields.flagPush, tcpFields.flagReset, tcpFields.flagSyn, tcpFields.flagFin].map((f) => f.mask ?? 0);
 
 function u32(d: Uint8Array, p: number): number {
   return ((d[p] << 24) | (d[p + 1] << 16) | (d[p + 2] << 8) | d[p + 3]) >>> 0;
