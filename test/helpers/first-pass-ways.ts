@@ -39,7 +39,9 @@ const STATE_FIELDS = [
 /** Fields the plain-frame filter path records (so `fathom fields` with only these takes it). */
 const HEADER_FIELDS = [
   'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
-  'ip', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr',
+  'ip', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr', 'ip.version', 'ip.hdr_len', 'ip.dsfield',
+  'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.flags', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset',
+  'ip.checksum', 'ip.checksum.status',
   'ipv6', 'ipv6.plen', 'ipv6.nxt', 'ipv6.src', 'ipv6.dst', 'ipv6.addr',
   'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags',
   'tcp.flags.res', 'tcp.flags.ae', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.urg', 'tcp.flags.ack', 'tcp.flags.push',
@@ -127,6 +129,13 @@ export const HEADER_FILTERS = [
   'tcp.checksum == 0 || tcp.urgent_pointer != 0',
   '@tcp.flags == 50:02 || @tcp.hdr_len == 80 || @tcp.window_size_value == ff:ff',
   'string(tcp.len) == "0" || string(tcp.hdr_len) == "20"',
+  // The rest of the IPv4 header: version, lengths, DS field, flags, fragment offset, checksum and its status.
+  'ip.flags.df == 1 && ip.dsfield.dscp == 0',
+  'ip.flags == 0x02 || ip.frag_offset > 0 || ip.flags.mf == 1 || ip.flags.rb',
+  'ip.version == 4 && ip.hdr_len == 20 && ip.dsfield.ecn != 3',
+  'ip.version == 6 || @ip.version == 45',
+  'ip.checksum.status == 2 && ip.checksum != 0',
+  '@ip.checksum.status == @ip.checksum || @ip.flags == 40 || ip.dsfield == 0x00 || @ip.frag_offset == 00:00',
   // tcp.len is generated: no bytes of its own.
   'len(@tcp.len) > 0 || @tcp.seq_raw contains 00',
 ];

@@ -303,6 +303,8 @@ const FILTER_FIELDS: readonly FieldInfo[] = [
   frameFields.frame, frameFields.number, frameFields.len, frameFields.capLen,
   ethFields.eth, ethFields.dst, ethFields.src, ethFields.addr, ethFields.type,
   ipFields.ip, ipFields.len, ipFields.id, ipFields.ttl, ipFields.proto, ipFields.src, ipFields.dst, ipFields.addr,
+  ipFields.version, ipFields.hdrLen, ipFields.dsfield, ipFields.dscp, ipFields.ecn,
+  ipFields.flags, ipFields.flagRb, ipFields.flagDf, ipFields.flagMf, ipFields.fragOffset, ipFields.checksum, ipFields.checksumStatus,
   ipv6Fields.ipv6, ipv6Fields.plen, ipv6Fields.nxt, ipv6Fields.src, ipv6Fields.dst, ipv6Fields.addr,
   tcpFields.tcp, tcpFields.srcport, tcpFields.dstport, tcpFields.port,
   tcpFields.len, tcpFields.seqRaw, tcpFields.ackRaw, tcpFields.hdrLen, tcpFields.flags,
@@ -332,6 +334,7 @@ const enum Slot {
   Frame, Number, Len, CapLen,
   Eth, EthDst, EthSrc, EthAddr, EthType,
   Ip, IpLen, IpId, IpTtl, IpProto, IpSrc, IpDst, IpAddr,
+  IpVersion, IpHdrLen, IpDsfield, IpDscp, IpEcn, IpFlags, IpFlagRb, IpFlagDf, IpFlagMf, IpFragOffset, IpChecksum, IpChecksumStatus,
   Ipv6, Ipv6Plen, Ipv6Nxt, Ipv6Src, Ipv6Dst, Ipv6Addr,
   Tcp, TcpSrcport, TcpDstport, TcpPort,
   TcpLen, TcpSeqRaw, TcpAckRaw, TcpHdrLen, TcpFlags,
@@ -408,6 +411,8 @@ export class PlainFrameFields implements HeaderFields {
   has(field: number): boolean {
     const slot = field < this.slots.length ? this.slots[field] : -1;
     if (slot < Slot.Ip) return slot >= 0;
+    // IPv6 records ip.version too (6), so that "ip.version == 6" matches, as Wireshark does.
+    if (slot === Slot.IpVersion) return this.net !== 0;
     if (slot < Slot.Ipv6) return this.net === 4;
     if (slot < Slot.Tcp) return this.net === 6;
     if (slot < Slot.Udp) return this.proto === 6;
@@ -486,8 +491,52 @@ export class PlainFrameFields implements HeaderFields {
         return this.putPort(reg, tr + 2, raw, numMode, whole);
       case Slot.UdpLength:
         return this.putPort(reg, tr + 4, raw, numMode, whole);
-      default:
-        return this.pushTcpHeaderField(this.slots[field], reg, raw, numMode, whole);
+      default: {
+        const slot = this.slots[field];
+        if (slot < Slot.Ipv6) return this.pushIpv4HeaderField(slot, reg, raw, numMode, whole);
+        return this.pushTcpHeaderField(slot, reg, raw, numMode, whole);
+      }
+    }
+  }
+
+  /**
+   * The rest of a plain IPv4 header as ip.ts records it (no options, so the header is 20 bytes): the version
+   * (IPv6's too, which records ip.version as well), the header length, the DS field and its two parts, the flags (the three bits, then each as a boolean), the
+   * fragment offset, and the checksum with its generated status (2: not verified).
+   */
+  private pushIpv4HeaderField(slot: number, reg: Register, raw: boolean, numMode: number, whole: boolean): void {
+    const d = this.d;
+    const ip = this.ip;
+    const n = this.at + ip;
+    const end = this.capLen;
+    const ds = d[n + 1];
+    const fragWord = (d[n + 6] << 8) | d[n + 7];
+    const flags = fragWord >> 13;
+    switch (slot) {
+      case Slot.IpVersion:
+        return this.put(reg, this.net, ip, 1, end, raw, numMode, whole);
+      case Slot.IpHdrLen:
+        return this.put(reg, IPV4_HEADER, ip, 1, end, raw, numMode, whole);
+      case Slot.IpDsfield:
+        return this.put(reg, ds, ip + 1, 1, end, raw, numMode, whole);
+      case Slot.IpDscp:
+        return this.put(reg, ds >> 2, ip + 1, 1, end, raw, numMode, whole);
+      case Slot.IpEcn:
+        return this.put(reg, ds & 3, ip + 1, 1, end, raw, numMode, whole);
+      case Slot.IpFlags:
+        return this.put(reg, flags, ip + 6, 1, end, raw, numMode, whole);
+      case Slot.IpFlagRb:
+        return this.put(reg, (flags & 4) !== 0, ip + 6, 1, end, raw, numMode, whole);
+      case Slot.IpFlagDf:
+        return this.put(reg, (flags & 2) !== 0, ip + 6, 1, end, raw, numMode, whole);
+      case Slot.IpFlagMf:
+        return this.put(reg, (flags & 1) !== 0, ip + 6, 1, end, raw, numMode, whole);
+      case Slot.IpFragOffset:
+        return this.put(reg, fragWord & 0x1fff, ip + 6, 2, end, raw, numMode, whole);
+      case Slot.IpChecksum:
+        return this.put(reg, (d[n + 10] << 8) | d[n + 11], ip + 10, 2, end, raw, numMode, whole);
+      case Slot.IpChecksumStatus:
+        return this.put(reg, 2, ip + 10, 2, end, raw, numMode, whole);
     }
   }
 
