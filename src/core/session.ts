@@ -433,6 +433,7 @@ export class CaptureSession {
     const plain = this.options.plainFrames !== false && !needRow && plainFilterCovers(wanted);
     const header = this.headerFields;
     const { index, interfaces } = this.capture;
+    header.useIndex(index);
     await this.walkSpans(first, last, (n, buf, at, length) => {
       if (selected && !isSelected(selected, n - first)) return;
       const i = n - 1;
@@ -544,6 +545,7 @@ export class CaptureSession {
     const plain = this.options.plainFrames !== false && plainFilterCovers(mask);
     const header = this.headerFields;
     const { index, interfaces } = this.capture;
+    header.useIndex(index);
     await this.walkSpans(first, last, (n, buf, at, length) => {
       const i = n - 1;
       const linkType = interfaces[index.iface[i]]?.linkType ?? 1;

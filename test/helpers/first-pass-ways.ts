@@ -38,7 +38,7 @@ const STATE_FIELDS = [
 
 /** Fields the plain-frame filter path records (so `fathom fields` with only these takes it). */
 const HEADER_FIELDS = [
-  'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
+  'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'frame.time', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
   'ip', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr', 'ip.version', 'ip.hdr_len', 'ip.dsfield',
   'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.flags', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset',
   'ip.checksum', 'ip.checksum.status',
@@ -129,6 +129,10 @@ export const HEADER_FILTERS = [
   'tcp.checksum == 0 || tcp.urgent_pointer != 0',
   '@tcp.flags == 50:02 || @tcp.hdr_len == 80 || @tcp.window_size_value == ff:ff',
   'string(tcp.len) == "0" || string(tcp.hdr_len) == "20"',
+  // The frame's times: since the first frame, since the previous one, and the arrival time.
+  'frame.time_relative > 1.5 || frame.time_delta > 0.01',
+  'frame.time_delta == 0 && frame.number > 1',
+  'frame.time >= "2020-01-01 00:00:00" && frame.time_epoch > 1577836800',
   // The rest of the IPv4 header: version, lengths, DS field, flags, fragment offset, checksum and its status.
   'ip.flags.df == 1 && ip.dsfield.dscp == 0',
   'ip.flags == 0x02 || ip.frag_offset > 0 || ip.flags.mf == 1 || ip.flags.rb',

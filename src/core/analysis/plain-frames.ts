@@ -2,7 +2,9 @@ import { AddrKind, PortType, type PacketInfo } from '../dissect/packet-info';
 import { callDissector, heuristics, tables } from '../dissect/dissector-tables';
 import { tapAddressesAt, tapTransport, type Taps } from '../dissect/taps';
 import { ByteView } from '../dissect/byte-view';
-import type { FieldValue, ProtoTree } from '../dissect/proto-tree';
+import type { FieldValue, ProtoTree, Timestamp } from '../dissect/proto-tree';
+import { setTimeDiff } from '../dissect/format';
+import { FRAME_NO_TIMESTAMP, type FrameIndexColumns } from '../capture/frame-index';
 import { fieldCount, type FieldInfo } from '../dissect/field-registry';
 import { NUM_PLAIN, Register, pushOccurrence, type HeaderFields } from '../filter/registers';
 import { regKind } from '../filter/values';
@@ -301,6 +303,7 @@ export function dissectPlainTransport(rec: FrameRecord, pinfo: PacketInfo, tree:
  */
 const FILTER_FIELDS: readonly FieldInfo[] = [
   frameFields.frame, frameFields.number, frameFields.len, frameFields.capLen,
+  frameFields.time, frameFields.timeEpoch, frameFields.timeRelative, frameFields.timeDelta,
   ethFields.eth, ethFields.dst, ethFields.src, ethFields.addr, ethFields.type,
   ipFields.ip, ipFields.len, ipFields.id, ipFields.ttl, ipFields.proto, ipFields.src, ipFields.dst, ipFields.addr,
   ipFields.version, ipFields.hdrLen, ipFields.dsfield, ipFields.dscp, ipFields.ecn,
@@ -332,6 +335,7 @@ export function plainFilterCovers(wanted: Uint8Array): boolean {
 /** Slots of FILTER_FIELDS in `PlainFrameFields`, in the list's order. */
 const enum Slot {
   Frame, Number, Len, CapLen,
+  Time, TimeEpoch, TimeRelative, TimeDelta,
   Eth, EthDst, EthSrc, EthAddr, EthType,
   Ip, IpLen, IpId, IpTtl, IpProto, IpSrc, IpDst, IpAddr,
   IpVersion, IpHdrLen, IpDsfield, IpDscp, IpEcn, IpFlags, IpFlagRb, IpFlagDf, IpFlagMf, IpFragOffset, IpChecksum, IpChecksumStatus,
@@ -372,6 +376,14 @@ export class PlainFrameFields implements HeaderFields {
   private tr = 0;
   private tlen = 0;
   private readonly slots = slotsByField();
+  /** The capture's index, for the frame's times; none until `useIndex`. */
+  private index: FrameIndexColumns | null = null;
+  private readonly time = { secs: 0, nsecs: 0 };
+
+  /** The index whose frames `accept` is given: frame.time* come from its columns. */
+  useIndex(index: FrameIndexColumns): void {
+    this.index = index;
+  }
 
   /**
    * Takes frame `frame` (`capLen` bytes at `at` in `d`) if no tap listens and it is a plain frame whose
@@ -410,7 +422,10 @@ export class PlainFrameFields implements HeaderFields {
 
   has(field: number): boolean {
     const slot = field < this.slots.length ? this.slots[field] : -1;
-    if (slot < Slot.Ip) return slot >= 0;
+    if (slot < Slot.Time) return slot >= 0;
+    // A record without a time stamp (a pcapng Simple Packet Block) has no frame.time or frame.time_epoch.
+    if (slot < Slot.Eth) return this.index !== null && (slot >= Slot.TimeRelative || (this.index.flags[this.frame - 1] & FRAME_NO_TIMESTAMP) === 0);
+    if (slot < Slot.Ip) return true;
     // IPv6 records ip.version too (6), so that "ip.version == 6" matches, as Wireshark does.
     if (slot === Slot.IpVersion) return this.net !== 0;
     if (slot < Slot.Ipv6) return this.net === 4;
@@ -434,6 +449,11 @@ export class PlainFrameFields implements HeaderFields {
         return this.put(reg, this.origLen, 0, 0, this.capLen, raw, numMode, whole);
       case Slot.CapLen:
         return this.put(reg, this.capLen, 0, 0, this.capLen, raw, numMode, whole);
+      case Slot.Time:
+      case Slot.TimeEpoch:
+      case Slot.TimeRelative:
+      case Slot.TimeDelta:
+        return this.put(reg, this.timeOf(this.slots[field]), 0, 0, this.capLen, raw, numMode, whole);
       case Slot.Eth:
         return this.put(reg, null, 0, ETHER_HEADER, this.capLen, raw, numMode, whole);
       case Slot.EthDst:
@@ -584,12 +604,32 @@ export class PlainFrameFields implements HeaderFields {
   }
 
   /**
+   * frame.time and frame.time_epoch (the arrival time), frame.time_relative (since the first frame) and
+   * frame.time_delta (since the previous frame), as frame.ts records them from the record: in a scratch
+   * object that registers copy.
+   */
+  private timeOf(slot: number): Timestamp {
+    const { tsSec, tsNsec } = this.index!;
+    const i = this.frame - 1;
+    const t = this.time;
+    if (slot === Slot.TimeRelative) return setTimeDiff(t, tsSec[i], tsNsec[i], tsSec[0], tsNsec[0]);
+    if (slot === Slot.TimeDelta) return i > 0 ? setTimeDiff(t, tsSec[i], tsNsec[i], tsSec[i - 1], tsNsec[i - 1]) : setTimeDiff(t, 0, 0, 0, 0);
+    t.secs = tsSec[i];
+    t.nsecs = tsNsec[i];
+    return t;
+  }
+
+  /**
    * The value of field `f`'s first occurrence as its dissector would record it (null for a protocol, which
    * has none), or undefined where it does not occur: what `fields` prints.
    */
   firstValue(f: FieldInfo): FieldValue | undefined {
     if (!this.has(f.index)) return undefined;
     if (f.type === 'protocol') return null;
+    if (f.type === 'absolute_time' || f.type === 'relative_time') {
+      const t = this.timeOf(this.slots[f.index]);
+      return { secs: t.secs, nsecs: t.nsecs };
+    }
     const reg = regKind(f.type) === 'bytes' ? this.scratchBytes : this.scratchNum;
     reg.clear();
     this.push(f.index, reg, false, NUM_PLAIN, false);
@@ -602,7 +642,7 @@ export class PlainFrameFields implements HeaderFields {
   private readonly scratchBytes = new Register('bytes');
 
   /** One occurrence: `length` bytes at `offset` from the frame's start, its data ending at `viewEnd`. */
-  private put(reg: Register, value: number | boolean | null, offset: number, length: number, viewEnd: number, raw: boolean, numMode: number, whole: boolean): void {
+  private put(reg: Register, value: number | boolean | Timestamp | null, offset: number, length: number, viewEnd: number, raw: boolean, numMode: number, whole: boolean): void {
     const at = this.at;
     pushOccurrence(reg, value, this.d, at + offset, length, at + viewEnd, at + this.capLen, raw, numMode, whole);
   }

@@ -16,7 +16,7 @@ import { VALID } from '../../corpus/filter-cases';
 import { compileFilter } from '../../../src/core/filter/index';
 import { plainFilterCovers } from '../../../src/core/analysis/plain-frames';
 import { registerProtocols } from '../../../src/core/protocols/index';
-import { pcapFile, type PcapRecord } from '../../fixtures/capture-writer';
+import { PcapngWriter, pcapFile, type PcapRecord } from '../../fixtures/capture-writer';
 import { hexBytes } from '../../helpers/dissect';
 
 /** Whether a filter reads only fields the filter shortcut records (the corpus suite's include fields of protocols not written yet). */
@@ -125,6 +125,17 @@ describe('plain-frame shortcuts', () => {
     const open = async () => new MemorySource('edge.pcap', [file]);
     expect(await firstPassOutcome(open, true)).toEqual(await firstPassOutcome(open, false));
     expect(await filterOutcome(open, true, HEADER_FILTERS)).toEqual(await filterOutcome(open, false, HEADER_FILTERS));
+  });
+
+  it('agrees on the times of a record that has none (a Simple Packet Block) and of timed ones', async () => {
+    const syn = hexBytes(`${eth} ${v4('45', 40)} ${tcpSyn}`);
+    const file = new PcapngWriter().shb().idb().epb({ ts: 1_600_000_000_000_000n, data: syn }).spb({ data: syn }).epb({ ts: 1_600_000_002_500_000n, data: syn }).bytes();
+    const open = async () => new MemorySource('spb.pcapng', [file]);
+    expect(await firstPassOutcome(open, true)).toEqual(await firstPassOutcome(open, false));
+    const timeFilters = ['frame.time', 'frame.time_epoch > 0', 'frame.time_relative > 1', 'frame.time_delta == 0'];
+    expect(await filterOutcome(open, true, timeFilters)).toEqual(await filterOutcome(open, false, timeFilters));
+    // The untimed record has no frame.time: the filter keeps frames 1 and 3.
+    expect((await filterOutcome(open, true, ['frame.time']))[0]).toBe('frame.time: 05');
   });
 
   it('is taken by plain frames only', async () => {
