@@ -42,11 +42,12 @@ const HEADER_FIELDS = [
   'ip', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr', 'ip.version', 'ip.hdr_len', 'ip.dsfield',
   'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.flags', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset',
   'ip.checksum', 'ip.checksum.status',
-  'ipv6', 'ipv6.plen', 'ipv6.nxt', 'ipv6.src', 'ipv6.dst', 'ipv6.addr',
+  'ipv6', 'ipv6.plen', 'ipv6.nxt', 'ipv6.src', 'ipv6.dst', 'ipv6.addr', 'ipv6.version', 'ipv6.tclass', 'ipv6.tclass.dscp',
+  'ipv6.tclass.ecn', 'ipv6.flow', 'ipv6.hlim',
   'tcp', 'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags',
   'tcp.flags.res', 'tcp.flags.ae', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.urg', 'tcp.flags.ack', 'tcp.flags.push',
   'tcp.flags.reset', 'tcp.flags.syn', 'tcp.flags.fin', 'tcp.window_size_value', 'tcp.checksum', 'tcp.urgent_pointer',
-  'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length',
+  'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length', 'udp.checksum', 'udp.checksum.status',
 ];
 
 /**
@@ -140,6 +141,12 @@ export const HEADER_FILTERS = [
   'ip.version == 6 || @ip.version == 45',
   'ip.checksum.status == 2 && ip.checksum != 0',
   '@ip.checksum.status == @ip.checksum || @ip.flags == 40 || ip.dsfield == 0x00 || @ip.frag_offset == 00:00',
+  // The rest of the IPv6 header, and the UDP checksum with its status.
+  'ipv6.hlim == 255 || ipv6.flow != 0 || ipv6.tclass.dscp == 46',
+  'ipv6.version == 6 && ipv6.tclass == 0 && ipv6.tclass.ecn == 0',
+  '@ipv6.tclass == 60:00:00:00 || @ipv6.flow contains 00',
+  'udp.checksum == 0 || udp.checksum.status != 2',
+  'udp.checksum.status == 3 || @udp.checksum == 00:00 || len(@udp.checksum.status) > 0',
   // tcp.len is generated: no bytes of its own.
   'len(@tcp.len) > 0 || @tcp.seq_raw contains 00',
 ];

@@ -309,12 +309,14 @@ const FILTER_FIELDS: readonly FieldInfo[] = [
   ipFields.version, ipFields.hdrLen, ipFields.dsfield, ipFields.dscp, ipFields.ecn,
   ipFields.flags, ipFields.flagRb, ipFields.flagDf, ipFields.flagMf, ipFields.fragOffset, ipFields.checksum, ipFields.checksumStatus,
   ipv6Fields.ipv6, ipv6Fields.plen, ipv6Fields.nxt, ipv6Fields.src, ipv6Fields.dst, ipv6Fields.addr,
+  ipv6Fields.version, ipv6Fields.tclass, ipv6Fields.dscp, ipv6Fields.ecn, ipv6Fields.flow, ipv6Fields.hlim,
   tcpFields.tcp, tcpFields.srcport, tcpFields.dstport, tcpFields.port,
   tcpFields.len, tcpFields.seqRaw, tcpFields.ackRaw, tcpFields.hdrLen, tcpFields.flags,
   tcpFields.flagRes, tcpFields.flagAe, tcpFields.flagCwr, tcpFields.flagEce, tcpFields.flagUrg, tcpFields.flagAck,
   tcpFields.flagPush, tcpFields.flagReset, tcpFields.flagSyn, tcpFields.flagFin,
   tcpFields.windowSizeValue, tcpFields.checksum, tcpFields.urgentPointer,
   udpFields.udp, udpFields.srcport, udpFields.dstport, udpFields.port, udpFields.length,
+  udpFields.checksum, udpFields.checksumStatus,
 ];
 
 let coveredMask: Uint8Array | null = null;
@@ -340,11 +342,12 @@ const enum Slot {
   Ip, IpLen, IpId, IpTtl, IpProto, IpSrc, IpDst, IpAddr,
   IpVersion, IpHdrLen, IpDsfield, IpDscp, IpEcn, IpFlags, IpFlagRb, IpFlagDf, IpFlagMf, IpFragOffset, IpChecksum, IpChecksumStatus,
   Ipv6, Ipv6Plen, Ipv6Nxt, Ipv6Src, Ipv6Dst, Ipv6Addr,
+  Ipv6Version, Ipv6Tclass, Ipv6Dscp, Ipv6Ecn, Ipv6Flow, Ipv6Hlim,
   Tcp, TcpSrcport, TcpDstport, TcpPort,
   TcpLen, TcpSeqRaw, TcpAckRaw, TcpHdrLen, TcpFlags,
   TcpFlagRes, TcpFlagAe, TcpFlagCwr, TcpFlagEce, TcpFlagUrg, TcpFlagAck, TcpFlagPush, TcpFlagReset, TcpFlagSyn, TcpFlagFin,
   TcpWindowSizeValue, TcpChecksum, TcpUrgentPointer,
-  Udp, UdpSrcport, UdpDstport, UdpPort, UdpLength,
+  Udp, UdpSrcport, UdpDstport, UdpPort, UdpLength, UdpChecksum, UdpChecksumStatus,
 }
 
 let slotByField: Int8Array | null = null;
@@ -514,9 +517,48 @@ export class PlainFrameFields implements HeaderFields {
       default: {
         const slot = this.slots[field];
         if (slot < Slot.Ipv6) return this.pushIpv4HeaderField(slot, reg, raw, numMode, whole);
-        return this.pushTcpHeaderField(slot, reg, raw, numMode, whole);
+        if (slot < Slot.Tcp) return this.pushIpv6HeaderField(slot, reg, raw, numMode, whole);
+        if (slot < Slot.Udp) return this.pushTcpHeaderField(slot, reg, raw, numMode, whole);
+        return this.pushUdpChecksum(slot, reg, raw, numMode, whole);
       }
     }
+  }
+
+  /**
+   * The rest of an IPv6 header as ipv6.ts records it: version, traffic class and its two parts (items over
+   * the first 4 bytes), flow label and hop limit.
+   */
+  private pushIpv6HeaderField(slot: number, reg: Register, raw: boolean, numMode: number, whole: boolean): void {
+    const ip = this.ip;
+    const word = u32(this.d, this.at + ip);
+    const tclass = (word >>> 20) & 0xff;
+    const end = this.capLen;
+    switch (slot) {
+      case Slot.Ipv6Version:
+        return this.put(reg, word >>> 28, ip, 1, end, raw, numMode, whole);
+      case Slot.Ipv6Tclass:
+        return this.put(reg, tclass, ip, 4, end, raw, numMode, whole);
+      case Slot.Ipv6Dscp:
+        return this.put(reg, tclass >> 2, ip, 4, end, raw, numMode, whole);
+      case Slot.Ipv6Ecn:
+        return this.put(reg, tclass & 3, ip, 4, end, raw, numMode, whole);
+      case Slot.Ipv6Flow:
+        return this.put(reg, word & 0xfffff, ip + 1, 3, end, raw, numMode, whole);
+      case Slot.Ipv6Hlim:
+        return this.put(reg, this.d[this.at + ip + 7], ip + 7, 1, end, raw, numMode, whole);
+    }
+  }
+
+  /**
+   * udp.checksum and its generated status as udp.ts records them: 2 (not verified), or for a zero checksum
+   * 3 (none computed, over IPv4) or 4 (illegal, over IPv6).
+   */
+  private pushUdpChecksum(slot: number, reg: Register, raw: boolean, numMode: number, whole: boolean): void {
+    const tr = this.tr;
+    if (slot === Slot.UdpChecksum) return this.putPort(reg, tr + 6, raw, numMode, whole);
+    const p = this.at + tr + 6;
+    const zero = this.d[p] === 0 && this.d[p + 1] === 0;
+    this.put(reg, zero ? (this.net === 6 ? 4 : 3) : 2, tr + 6, 0, tr + this.tlen, raw, numMode, whole);
   }
 
   /**

@@ -82,6 +82,12 @@ describe('plain-frame shortcuts', () => {
     ['total length past the frame', `${eth} ${v4('45', 60)} ${tcpSyn}`, false],
     ['TCP header length past the segment', `${eth} ${v4('45', 40)} 9c 40 1f 90 00 00 00 01 00 00 00 00 f0 02 ff ff 00 00 00 00`, false],
     ['UDP length past the datagram', `${eth} ${v4('45', 30, '00 00', '40', '11')} 9c 40 00 35 00 20 00 00 00 00`, false],
+    ['UDP without a checksum', `${eth} ${v4('45', 30, '00 00', '40', '11')} 9c 40 9c 41 00 0a 00 00 00 00`, true],
+    [
+      'UDP over IPv6 with a zero checksum (an expert item), traffic class 0xab, flow label 0xcdef1',
+      `00 11 22 33 44 55 66 77 88 99 aa bb 86 dd 6a bc de f1 00 0a 11 40 ${'fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 01'} ${'fe 80 00 00 00 00 00 00 00 00 00 00 00 00 00 02'} 9c 40 9c 41 00 0a 00 00 00 00`,
+      false,
+    ],
     ['UDP to the Teredo port', `${eth} ${v4('45', 30, '00 00', '40', '11')} 9c 40 0d d8 00 0a 00 00 00 00`, false],
     ['bogus version', `${eth} ${v4('55', 40)} ${tcpSyn}`, false],
     ['VLAN tag', `00 11 22 33 44 55 66 77 88 99 aa bb 81 00 00 07 08 00 ${v4('45', 40)} ${tcpSyn}`, false],
