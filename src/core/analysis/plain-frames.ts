@@ -32,7 +32,9 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
  * - For list rows, the Ethernet and IP layers of a plain frame set nothing but the addresses (their Info
  *   is overwritten by the transport's, and they add no expert item when the conditions below hold), so
  *   `dissectPlainTransport` sets those and calls the TCP or UDP dissector itself on the transport's bytes.
- * - A filter that reads only header fields (FILTER_FIELDS: addresses, ports, lengths, the protocols) needs
+ * - A filter that reads only header fields (FILTER_FIELDS: the frame's numbers and times, the protocols, and
+ *   the fixed fields of the Ethernet, IPv4, IPv6, TCP and UDP headers — addresses, ports, lengths, flags,
+ *   checksums; not what needs stream state, such as tcp.stream or relative sequence numbers) needs
  *   nothing else: `PlainFrameFields` hands it their values straight from the bytes, as the dissectors would
  *   record them — same values, positions and order — for a plain frame whose payload no dissector claims,
  *   and for ICMP echoes, ICMPv6 echo/MLD/NDP messages and ARP (whose other fields such a filter does not
@@ -298,8 +300,9 @@ export function dissectPlainTransport(rec: FrameRecord, pinfo: PacketInfo, tree:
 }
 
 /**
- * The fields `PlainFrameFields` reads, all from the headers of a plain frame: a filter (or `fields`) that
- * reads only these can be run on such frames without their dissectors. (The order is its slot order.)
+ * The fields `PlainFrameFields` reads, all from the headers of a plain frame (and the frame's times from the
+ * index): a filter (or `fields`) that reads only these can be run on such frames without their dissectors.
+ * (The order is its slot order.)
  */
 const FILTER_FIELDS: readonly FieldInfo[] = [
   frameFields.frame, frameFields.number, frameFields.len, frameFields.capLen,
