@@ -48,6 +48,7 @@ const HEADER_FIELDS = [
   'tcp.flags.res', 'tcp.flags.ae', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.urg', 'tcp.flags.ack', 'tcp.flags.push',
   'tcp.flags.reset', 'tcp.flags.syn', 'tcp.flags.fin', 'tcp.window_size_value', 'tcp.checksum', 'tcp.urgent_pointer',
   'udp', 'udp.srcport', 'udp.dstport', 'udp.port', 'udp.length', 'udp.checksum', 'udp.checksum.status',
+  'icmp.type', 'icmp.code', 'icmpv6.type', 'icmpv6.code',
 ];
 
 /**
@@ -147,6 +148,9 @@ export const HEADER_FILTERS = [
   '@ipv6.tclass == 60:00:00:00 || @ipv6.flow contains 00',
   'udp.checksum == 0 || udp.checksum.status != 2',
   'udp.checksum.status == 3 || @udp.checksum == 00:00 || len(@udp.checksum.status) > 0',
+  // ICMP echoes and ICMPv6 messages that quote no packet: type and code.
+  'icmp.type == 8 || icmp.code != 0 || icmpv6.type in {128..136} || icmpv6.code == 0',
+  '@icmp.type == 00 || @icmpv6.code == 00 && icmpv6.type != 135',
   // tcp.len is generated: no bytes of its own.
   'len(@tcp.len) > 0 || @tcp.seq_raw contains 00',
 ];

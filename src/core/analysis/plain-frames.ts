@@ -13,6 +13,8 @@ import { fields as frameFields, reportException, type FrameRecord } from '../pro
 import { fields as ethFields } from '../protocols/eth';
 import { fields as ipFields } from '../protocols/ip';
 import { fields as ipv6Fields } from '../protocols/ipv6';
+import { fields as icmpFields } from '../protocols/icmp';
+import { fields as icmpv6Fields } from '../protocols/icmpv6';
 import { TcpSegment, currentTcpStateHook, fields as tcpFields, readWholeHeader } from '../protocols/tcp';
 import { currentUdpStreamHook, fields as udpFields } from '../protocols/udp';
 import { tcpAnalysisHook } from './tcp-analysis';
@@ -34,7 +36,8 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
  *   `dissectPlainTransport` sets those and calls the TCP or UDP dissector itself on the transport's bytes.
  * - A filter that reads only header fields (FILTER_FIELDS: the frame's numbers and times, the protocols, and
  *   the fixed fields of the Ethernet, IPv4, IPv6, TCP and UDP headers — addresses, ports, lengths, flags,
- *   checksums; not what needs stream state, such as tcp.stream or relative sequence numbers) needs
+ *   checksums —, and ICMP/ICMPv6 type and code; not what needs stream state, such as tcp.stream or relative
+ *   sequence numbers) needs
  *   nothing else: `PlainFrameFields` hands it their values straight from the bytes, as the dissectors would
  *   record them — same values, positions and order — for a plain frame whose payload no dissector claims,
  *   and for ICMP echoes, ICMPv6 echo/MLD/NDP messages and ARP (whose other fields such a filter does not
@@ -320,6 +323,7 @@ const FILTER_FIELDS: readonly FieldInfo[] = [
   tcpFields.windowSizeValue, tcpFields.checksum, tcpFields.urgentPointer,
   udpFields.udp, udpFields.srcport, udpFields.dstport, udpFields.port, udpFields.length,
   udpFields.checksum, udpFields.checksumStatus,
+  icmpFields.type, icmpFields.code, icmpv6Fields.type, icmpv6Fields.code,
 ];
 
 let coveredMask: Uint8Array | null = null;
@@ -351,6 +355,7 @@ const enum Slot {
   TcpFlagRes, TcpFlagAe, TcpFlagCwr, TcpFlagEce, TcpFlagUrg, TcpFlagAck, TcpFlagPush, TcpFlagReset, TcpFlagSyn, TcpFlagFin,
   TcpWindowSizeValue, TcpChecksum, TcpUrgentPointer,
   Udp, UdpSrcport, UdpDstport, UdpPort, UdpLength, UdpChecksum, UdpChecksumStatus,
+  IcmpType, IcmpCode, Icmpv6Type, Icmpv6Code,
 }
 
 let slotByField: Int8Array | null = null;
@@ -437,7 +442,10 @@ export class PlainFrameFields implements HeaderFields {
     if (slot < Slot.Ipv6) return this.net === 4;
     if (slot < Slot.Tcp) return this.net === 6;
     if (slot < Slot.Udp) return this.proto === 6;
-    return this.proto === 17;
+    if (slot < Slot.IcmpType) return this.proto === 17;
+    // Only echoes (ICMP) and messages that quote no packet (ICMPv6) are accepted: their type and code.
+    if (slot < Slot.Icmpv6Type) return this.proto === 1;
+    return this.proto === 58;
   }
 
   push(field: number, reg: Register, raw: boolean, numMode: number, whole: boolean): void {
@@ -522,7 +530,10 @@ export class PlainFrameFields implements HeaderFields {
         if (slot < Slot.Ipv6) return this.pushIpv4HeaderField(slot, reg, raw, numMode, whole);
         if (slot < Slot.Tcp) return this.pushIpv6HeaderField(slot, reg, raw, numMode, whole);
         if (slot < Slot.Udp) return this.pushTcpHeaderField(slot, reg, raw, numMode, whole);
-        return this.pushUdpChecksum(slot, reg, raw, numMode, whole);
+        if (slot < Slot.IcmpType) return this.pushUdpChecksum(slot, reg, raw, numMode, whole);
+        // icmp.type / icmpv6.type, then the code: the message's first two bytes.
+        const second = slot === Slot.IcmpCode || slot === Slot.Icmpv6Code ? 1 : 0;
+        return this.put(reg, this.d[this.at + this.tr + second], this.tr + second, 1, this.tr + this.tlen, raw, numMode, whole);
       }
     }
   }
