@@ -34,14 +34,13 @@ import { ADDR_IPV4, ADDR_IPV6 } from './stream-table';
  * - For list rows, the Ethernet and IP layers of a plain frame set nothing but the addresses (their Info
  *   is overwritten by the transport's, and they add no expert item when the conditions below hold), so
  *   `dissectPlainTransport` sets those and calls the TCP or UDP dissector itself on the transport's bytes.
- * - A filter that reads only header fields (FILTER_FIELDS: the frame's numbers and times, the protocols, and
- *   the fixed fields of the Ethernet, IPv4, IPv6, TCP and UDP headers — addresses, ports, lengths, flags,
- *   checksums —, and ICMP/ICMPv6 type and code; not what needs stream state, such as tcp.stream or relative
- *   sequence numbers) needs
- *   nothing else: `PlainFrameFields` hands it their values straight from the bytes, as the dissectors would
- *   record them — same values, positions and order — for a plain frame whose payload no dissector claims,
- *   and for ICMP echoes, ICMPv6 echo/MLD/NDP messages and ARP (whose other fields such a filter does not
- *   read); `fields` prints the first value of each (`firstValue`).
+ * - A filter that reads only header fields (FILTER_FIELDS: the frame's numbers and times, the protocols, the
+ *   fixed fields of the Ethernet, IPv4, IPv6, TCP and UDP headers (addresses, ports, lengths, flags,
+ *   checksums) and ICMP/ICMPv6 type and code; not what needs stream state, such as tcp.stream or relative
+ *   sequence numbers) needs nothing else: `PlainFrameFields` hands it their values straight from the bytes,
+ *   as the dissectors would record them — same values, positions and order — for a plain frame whose
+ *   payload no dissector claims, and for ICMP echoes, ICMPv6 echo/MLD/NDP messages and ARP (whose other
+ *   fields such a filter does not read); `fields` prints the first value of each (`firstValue`).
  *
  * A frame with anything else in it — another link type or ethertype, options, fragments, a length that
  * disagrees, a cut header, for the first pass and filters a port or heuristic with a dissector (or a
@@ -577,8 +576,9 @@ export class PlainFrameFields implements HeaderFields {
 
   /**
    * The rest of a plain IPv4 header as ip.ts records it (no options, so the header is 20 bytes): the version
-   * (IPv6's too, which records ip.version as well), the header length, the DS field and its two parts, the flags (the three bits, then each as a boolean), the
-   * fragment offset, and the checksum with its generated status (2: not verified).
+   * (IPv6's too, which records ip.version as well), the header length, the DS field and its two parts, the
+   * flags (the three bits, then each as a boolean), the fragment offset, and the checksum with its generated
+   * status (2: not verified).
    */
   private pushIpv4HeaderField(slot: number, reg: Register, raw: boolean, numMode: number, whole: boolean): void {
     const d = this.d;
