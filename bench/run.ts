@@ -284,6 +284,16 @@ function runChild<T>(args: string[]): T | { error: string } {
   }
 }
 
+/** Heap and array-buffer bytes in use after full collections (the child runs with --expose-gc). */
+function retainedBytes(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 /** Loads the library and registers the protocols (so a memory baseline taken after it counts neither). */
 async function loadLibrary() {
   const { CaptureSession } = await import('../src/core/session');
@@ -295,26 +305,18 @@ async function loadLibrary() {
 
 /** The child side of measureStages: each stage of the library on one core, timed in-process. */
 async function measureStagesChild(path: string, filter: string): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc');
   const { compileFilter } = await import('../src/core/filter/index');
   const { warmUpFilterCompiler } = await import('../src/core/filter/warm-up');
   const { VALID: VALID_FILTERS, INVALID: INVALID_FILTERS } = await import('../test/corpus/filter-cases');
   const { CONVERSATION_TYPES } = await import('../src/core/analysis/conversations');
   const openChildSession = await loadLibrary();
-  const used = () => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const before = used();
+  const before = retainedBytes();
   const t0 = performance.now();
   const session = await openChildSession(path);
   const t1 = performance.now();
   await session.ensureFirstPass();
   const t2 = performance.now();
-  const bytesPerFrame = (used() - before) / session.frameCount;
+  const bytesPerFrame = (retainedBytes() - before) / session.frameCount;
 
   const c0 = performance.now();
   const compiled = compileFilter(filter);
@@ -477,18 +479,10 @@ async function poolWorker(): Promise<void> {
  * other session's state is in the heap.
  */
 async function measureWebMemoryChild(path: string): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with --expose-gc');
   const openChildSession = await loadLibrary();
-  const used = () => {
-    gc();
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const before = used();
+  const before = retainedBytes();
   const session = await openChildSession(path, { firstPassWhileReading: true, conversations: false });
-  const bytesPerFrame = round((used() - before) / session.frameCount, 1);
+  const bytesPerFrame = round((retainedBytes() - before) / session.frameCount, 1);
   process.stdout.write(JSON.stringify({ bytesPerFrame }) + '\n');
 }
 
