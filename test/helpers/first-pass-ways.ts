@@ -39,6 +39,7 @@ const STATE_FIELDS = [
 /** Fields the plain-frame filter path records (so `fathom fields` with only these takes it). */
 const HEADER_FIELDS = [
   'frame', 'frame.number', 'frame.len', 'frame.cap_len', 'frame.time', 'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'eth', 'eth.dst', 'eth.src', 'eth.addr', 'eth.type',
+  'eth.dst.lg', 'eth.dst.ig', 'eth.src.lg', 'eth.src.ig', 'eth.lg', 'eth.ig',
   'ip', 'ip.len', 'ip.id', 'ip.ttl', 'ip.proto', 'ip.src', 'ip.dst', 'ip.addr', 'ip.version', 'ip.hdr_len', 'ip.dsfield',
   'ip.dsfield.dscp', 'ip.dsfield.ecn', 'ip.flags', 'ip.flags.rb', 'ip.flags.df', 'ip.flags.mf', 'ip.frag_offset',
   'ip.checksum', 'ip.checksum.status',
@@ -131,6 +132,10 @@ export const HEADER_FILTERS = [
   'tcp.checksum == 0 || tcp.urgent_pointer != 0',
   '@tcp.flags == 50:02 || @tcp.hdr_len == 80 || @tcp.window_size_value == ff:ff',
   'string(tcp.len) == "0" || string(tcp.hdr_len) == "20"',
+  // The LG and IG bits of the Ethernet addresses (eth.lg and eth.ig occur for both).
+  'eth.dst.ig == 1 || eth.src.lg == 1',
+  'eth.ig == 1 && eth.lg == 0 || all eth.lg == 0 && eth.src.ig == 0 && eth.dst.lg == 0',
+  '@eth.dst.ig == ff:ff:ff || eth.ig#2 == 1 || count(eth.lg) != 2',
   // The frame's times: since the first frame, since the previous one, and the arrival time.
   'frame.time_relative > 1.5 || frame.time_delta > 0.01',
   'frame.time_delta == 0 && frame.number > 1',

@@ -310,6 +310,7 @@ const FILTER_FIELDS: readonly FieldInfo[] = [
   frameFields.frame, frameFields.number, frameFields.len, frameFields.capLen,
   frameFields.time, frameFields.timeEpoch, frameFields.timeRelative, frameFields.timeDelta,
   ethFields.eth, ethFields.dst, ethFields.src, ethFields.addr, ethFields.type,
+  ethFields.dstLg, ethFields.dstIg, ethFields.srcLg, ethFields.srcIg, ethFields.lg, ethFields.ig,
   ipFields.ip, ipFields.len, ipFields.id, ipFields.ttl, ipFields.proto, ipFields.src, ipFields.dst, ipFields.addr,
   ipFields.version, ipFields.hdrLen, ipFields.dsfield, ipFields.dscp, ipFields.ecn,
   ipFields.flags, ipFields.flagRb, ipFields.flagDf, ipFields.flagMf, ipFields.fragOffset, ipFields.checksum, ipFields.checksumStatus,
@@ -345,6 +346,7 @@ const enum Slot {
   Frame, Number, Len, CapLen,
   Time, TimeEpoch, TimeRelative, TimeDelta,
   Eth, EthDst, EthSrc, EthAddr, EthType,
+  EthDstLg, EthDstIg, EthSrcLg, EthSrcIg, EthLg, EthIg,
   Ip, IpLen, IpId, IpTtl, IpProto, IpSrc, IpDst, IpAddr,
   IpVersion, IpHdrLen, IpDsfield, IpDscp, IpEcn, IpFlags, IpFlagRb, IpFlagDf, IpFlagMf, IpFragOffset, IpChecksum, IpChecksumStatus,
   Ipv6, Ipv6Plen, Ipv6Nxt, Ipv6Src, Ipv6Dst, Ipv6Addr,
@@ -478,6 +480,21 @@ export class PlainFrameFields implements HeaderFields {
         return this.putBytes(reg, 6, 6, raw, numMode, whole);
       case Slot.EthType:
         return this.put(reg, this.net === 6 ? 0x86dd : this.net === 4 ? 0x0800 : ETHERTYPE_ARP, 12, 2, this.capLen, raw, numMode, whole);
+      // The LG and IG bits of each address (dst, then src for eth.lg and eth.ig), over its first 3 bytes.
+      case Slot.EthDstLg:
+        return this.putAddressBit(reg, 0, 2, raw, numMode, whole);
+      case Slot.EthDstIg:
+        return this.putAddressBit(reg, 0, 1, raw, numMode, whole);
+      case Slot.EthSrcLg:
+        return this.putAddressBit(reg, 6, 2, raw, numMode, whole);
+      case Slot.EthSrcIg:
+        return this.putAddressBit(reg, 6, 1, raw, numMode, whole);
+      case Slot.EthLg:
+        this.putAddressBit(reg, 0, 2, raw, numMode, whole);
+        return this.putAddressBit(reg, 6, 2, raw, numMode, whole);
+      case Slot.EthIg:
+        this.putAddressBit(reg, 0, 1, raw, numMode, whole);
+        return this.putAddressBit(reg, 6, 1, raw, numMode, whole);
       case Slot.Ip:
         return this.put(reg, null, ip, IPV4_HEADER, this.capLen, raw, numMode, whole);
       case Slot.IpLen:
@@ -707,6 +724,11 @@ export class PlainFrameFields implements HeaderFields {
   private putPort(reg: Register, offset: number, raw: boolean, numMode: number, whole: boolean): void {
     const p = this.at + offset;
     this.put(reg, (this.d[p] << 8) | this.d[p + 1], offset, 2, this.tr + this.tlen, raw, numMode, whole);
+  }
+
+  /** A bit of the first byte of the Ethernet address at `offset` (2: LG, 1: IG), as eth.ts records it. */
+  private putAddressBit(reg: Register, offset: number, bit: number, raw: boolean, numMode: number, whole: boolean): void {
+    this.put(reg, (this.d[this.at + offset] & bit) !== 0, offset, 3, this.capLen, raw, numMode, whole);
   }
 
   /** An address whose value is its bytes: pushed from the frame without a view (a copy only for a non-bytes register). */
