@@ -7,6 +7,7 @@ import { PacketInfo } from './dissect/packet-info';
 import { ProtoTree, ITEM_GENERATED, ITEM_HIDDEN, type DataSource, type FieldValue } from './dissect/proto-tree';
 import { defaultLabel, formatFieldValue, formatRelativeTime, setTimeDiff } from './dissect/format';
 import { writeSummaryLine, type ByteSink } from './dissect/summary-line';
+import { NO_BYTES } from './dissect/byte-view';
 import { registerProtocols, dissectFrame, type FrameRecord } from './protocols/index';
 import { forEachFrameBytes, forEachFrameSpan, frameBytes, handFrames } from './frame-source';
 import { FRAME_HAS_COMMENT, FRAME_NO_TIMESTAMP } from './capture/frame-index';
@@ -16,7 +17,8 @@ import { endpointsOf, type Endpoint } from './analysis/endpoints';
 import { FollowStream, StreamFollower, forEachListedFrame, streamFrames, type FollowProto } from './analysis/follow-stream';
 import type { PayloadTapRecord } from './dissect/taps';
 import { tcpReassemblyNeeds, tcpReassemblyOf } from './analysis/tcp-reassembly';
-import { PlainFrameFields, dissectPlainTransport, firstPassPlainFrame, plainFilterCovers } from './analysis/plain-frames';
+import { dissectPlainTransport, firstPassPlainFrame } from './analysis/plain-frames';
+import { PlainFrameFields, plainFilterCovers } from './analysis/plain-frame-fields';
 
 export interface CaptureInfo {
   name: string;
@@ -97,8 +99,6 @@ export interface SessionOptions extends OpenOptions {
  * range is walked in parts, so memory stays bounded whatever the streams hold.
  */
 const OTHER_FRAMES_BUDGET = 32 * 1024 * 1024;
-
-const NO_BYTES = new Uint8Array(0);
 
 /**
  * One open capture: the frame index plus the means to dissect any frame on demand. This is the facade the

@@ -1,7 +1,7 @@
 import { defineFields, FieldGroup, textField } from '../dissect/field-registry';
 import { addExpert, defineExperts, type ExpertInfo } from '../dissect/expert';
 import { AddrKind, type AddressRef, type PacketInfo } from '../dissect/packet-info';
-import type { ByteView } from '../dissect/byte-view';
+import { NO_BYTES, type ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import type { CaptureState } from '../dissect/capture-state';
 import { formatIPv4, formatIPv6 } from '../dissect/format';
@@ -1118,7 +1118,6 @@ export function tcpAnalysisOf(state: CaptureState): TcpAnalysis {
 // The hook
 // ---------------------------------------------------------------------------------------------------------
 
-const NO_BYTES = new Uint8Array(0);
 /** Scratch for the segment's addresses; `data` is let go after each use (it is the frame's read window). */
 const addr: AddressPair = { kind: 0, data: NO_BYTES, srcAt: 0, dstAt: 0 };
 

@@ -1,5 +1,5 @@
 import { defineFields } from '../dissect/field-registry';
-import { ByteView } from '../dissect/byte-view';
+import { ByteView, NO_BYTES } from '../dissect/byte-view';
 import type { CaptureState } from '../dissect/capture-state';
 import type { PacketInfo } from '../dissect/packet-info';
 import type { ProtoTree } from '../dissect/proto-tree';
@@ -69,7 +69,6 @@ interface Pending {
 const NO_REQUEST = -1;
 /** `pieceNext` of a retransmitted segment's data noted beside a PDU, not part of it. */
 const RESENT = -2;
-const NO_BYTES = new Uint8Array(0);
 
 /** Sequence number of the payload's first byte (a SYN takes one of its own, RFC 9293 §3.4). */
 function payloadSeq(seg: TcpSegment): number {

@@ -1,6 +1,6 @@
 import { defineFields, textField } from '../dissect/field-registry';
 import type { PacketInfo } from '../dissect/packet-info';
-import type { ByteView } from '../dissect/byte-view';
+import { NO_BYTES, type ByteView } from '../dissect/byte-view';
 import type { ProtoTree } from '../dissect/proto-tree';
 import type { CaptureState } from '../dissect/capture-state';
 import type { UdpStreamHook } from '../protocols/udp';
@@ -129,7 +129,6 @@ export function udpStreamsOf(state: CaptureState): UdpStreams {
   return u;
 }
 
-const NO_BYTES = new Uint8Array(0);
 /** Scratch for the datagram's addresses; `data` is let go after each use (it is the frame's read window). */
 const addr = { kind: 0, data: NO_BYTES, srcAt: 0, dstAt: 0 };
 

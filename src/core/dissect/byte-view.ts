@@ -7,6 +7,9 @@
 export class BoundsError extends Error {}
 export class ReportedBoundsError extends Error {}
 
+/** No bytes: what a scratch record holds between frames, so it never keeps a read window alive. */
+export const NO_BYTES = new Uint8Array(0);
+
 export class ByteView {
   constructor(
     /** The backing bytes; this view starts at `start` within them. */

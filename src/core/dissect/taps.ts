@@ -1,5 +1,5 @@
 import type { PacketInfo } from './packet-info';
-import type { ByteView } from './byte-view';
+import { NO_BYTES, type ByteView } from './byte-view';
 
 /**
  * Taps: protocols report what statistics and views need (conversations, endpoints, follow stream) as they
@@ -82,7 +82,6 @@ export interface PayloadTapRecord {
 
 // One record object per kind: a record lives only while its emit runs, so it is refilled, never allocated.
 // Its bytes are let go after the emit: they are a read window, which must not outlive its frames.
-const NO_BYTES = new Uint8Array(0);
 const NO_VIEW = null as unknown as ByteView;
 const addressRecord: AddressTapRecord = { kind: 0, data: NO_BYTES, srcAt: 0, dstAt: 0, srcPort: 0, dstPort: 0, stream: -1 };
 const payloadRecord: PayloadTapRecord = { payload: NO_VIEW, stream: -1, seq: 0, ack: 0, flags: 0, segLen: 0 };

@@ -14,7 +14,7 @@ import { CaptureSession } from '../../../src/core/session';
 import { HEADER_FILTERS, filterOutcome, firstPassOutcome } from '../../helpers/first-pass-ways';
 import { VALID } from '../../corpus/filter-cases';
 import { compileFilter } from '../../../src/core/filter/index';
-import { plainFilterCovers } from '../../../src/core/analysis/plain-frames';
+import { plainFilterCovers } from '../../../src/core/analysis/plain-frame-fields';
 import { registerProtocols } from '../../../src/core/protocols/index';
 import { PcapngWriter, pcapFile, type PcapRecord } from '../../fixtures/capture-writer';
 import { hexBytes } from '../../helpers/dissect';
